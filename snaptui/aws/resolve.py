@@ -67,13 +67,20 @@ def resolve_region(
 
 
 def resolve_profile(flag: str | None, environ: Mapping[str, str] | None = None) -> Resolved:
-    """Pick the profile: flag, then AWS_PROFILE; None means botocore's default chain."""
+    """Pick the profile: flag, then AWS_PROFILE; None means botocore's default chain.
+
+    A named profile must exist: failing here is one clear line, failing later is a UI that
+    opens on an error.
+    """
     env = os.environ if environ is None else environ
     if flag:
-        return Resolved(flag, "--profile")
-    if env.get("AWS_PROFILE"):
-        return Resolved(env["AWS_PROFILE"], "AWS_PROFILE")
-    return Resolved(None, "default credential chain")
+        resolved = Resolved(flag, "--profile")
+    elif env.get("AWS_PROFILE"):
+        resolved = Resolved(env["AWS_PROFILE"], "AWS_PROFILE")
+    else:
+        return Resolved(None, "default credential chain")
+    profile_region(resolved.value)  # raises ResolveError for an unknown profile
+    return resolved
 
 
 def resolve_endpoint(flag: str | None, environ: Mapping[str, str] | None = None) -> Resolved:

@@ -61,9 +61,16 @@ def test_unknown_profile_is_a_clear_error(aws_config):
         resolve_region(None, "nope", {})
 
 
-def test_profile_and_endpoint_sources():
-    assert resolve_profile("prod", {"AWS_PROFILE": "dev"}).value == "prod"
-    assert resolve_profile(None, {"AWS_PROFILE": "dev"}).source == "AWS_PROFILE"
+def test_unknown_profile_fails_even_with_a_region(aws_config):
+    with pytest.raises(ResolveError, match="'nope' is not in"):
+        resolve_profile("nope", {})
+    with pytest.raises(ResolveError, match="'gone' is not in"):
+        resolve_profile(None, {"AWS_PROFILE": "gone"})
+
+
+def test_profile_and_endpoint_sources(aws_config):
+    assert resolve_profile("prod", {"AWS_PROFILE": "noregion"}).value == "prod"
+    assert resolve_profile(None, {"AWS_PROFILE": "noregion"}).source == "AWS_PROFILE"
     assert resolve_profile(None, {}).value is None
     env = {"AWS_ENDPOINT_URL": "http://a:1", "AWS_ENDPOINT_URL_EC2": "http://b:2"}
     assert resolve_endpoint(None, env).value == "http://b:2"
