@@ -1,0 +1,77 @@
+"""Regenerate ``screenshots/`` from the real app on the demo backend.
+
+Usage: ``python scripts/screenshots.py`` (needs the demo extra). Starts the demo backend in its
+own process exactly as ``snaptui --demo`` does, drives the app headless with Textual's Pilot,
+and saves SVGs (and PNGs when ``rsvg-convert`` is installed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from snaptui.aws.settings import AwsSettings  # noqa: E402
+from snaptui.cli import _use_demo_credentials  # noqa: E402
+from snaptui.demo.backend import DemoBackend  # noqa: E402
+from snaptui.ui.app import SnaptuiApp  # noqa: E402
+
+OUT = ROOT / "screenshots"
+SIZES = ((120, 40), (80, 24))
+
+Scene = Callable[[SnaptuiApp, object], Awaitable[None]]
+
+
+async def until(pilot, predicate: Callable[[], bool], within: float = 30.0) -> None:
+    deadline = time.monotonic() + within
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"screenshots: the app did not get ready in {within}s")
+        await pilot.pause(0.1)
+
+
+async def instances(app: SnaptuiApp, pilot) -> None:
+    table = app.query_one("#instances")
+    await until(pilot, lambda: table.row_count > 0 and not table.loading)
+
+
+SCENES: dict[str, Scene] = {"instances": instances}
+
+
+async def shoot(endpoint: str) -> list[Path]:
+    written = []
+    for name, scene in SCENES.items():
+        for width, height in SIZES:
+            settings = AwsSettings(region="us-east-1", endpoint_url=endpoint)
+            app = SnaptuiApp(settings, demo=True, profile_label="demo", endpoint_label=endpoint)
+            async with app.run_test(size=(width, height)) as pilot:
+                await scene(app, pilot)
+                await pilot.pause(0.2)
+                path = OUT / f"{name}-{width}x{height}.svg"
+                app.save_screenshot(filename=path.name, path=str(OUT))
+                written.append(path)
+    return written
+
+
+def main() -> int:
+    OUT.mkdir(exist_ok=True)
+    _use_demo_credentials()
+    with DemoBackend() as backend:
+        written = asyncio.run(shoot(backend.endpoint_url))
+    converter = shutil.which("rsvg-convert")
+    for svg in written:
+        if converter:
+            subprocess.run([converter, "-o", str(svg.with_suffix(".png")), str(svg)], check=True)
+        print(f"wrote {svg.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

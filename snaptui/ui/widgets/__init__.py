@@ -1,0 +1,1 @@
+"""Generic widgets: they know nothing about which AWS resource they show."""
