@@ -5,9 +5,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from snaptui.aws.context import CallRecord
 
 # State words are always shown as text; colour only reinforces them (never colour alone).
 STATE_STYLES = {
@@ -82,3 +86,76 @@ def progress_text(progress: int | None, width: int = 10) -> Text:
     bar.append("░" * (width - filled), style="bright_black")
     bar.append(f" {progress:3d}%")
     return bar
+
+
+def format_time(then: datetime | None, now: datetime) -> str:
+    """``2026-03-01 12:00:00 UTC (3d ago)``; ``-`` when unknown. Always UTC, as AWS reports."""
+    if then is None:
+        return "-"
+    return f"{then.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC ({format_age(then, now)} ago)"
+
+
+def short_id(resource_id: str, keep: int = 4) -> str:
+    """``vol-0abc1234def567890`` -> ``vol-0abc…``: for breadcrumbs, never for id columns."""
+    prefix, dash, rest = resource_id.partition("-")
+    if not dash or len(rest) <= keep + 1:
+        return resource_id
+    return f"{prefix}-{rest[:keep]}…"
+
+
+def truncate(text: str, width: int) -> str:
+    """Cut *text* to *width* cells, marking the cut with ``…``."""
+    if len(text) <= width:
+        return text
+    return text[: max(0, width - 1)] + "…"
+
+
+def snapshot_state_text(state: str, progress: int | None, bar_width: int = 6) -> Text:
+    """The state word, plus a progress bar and percentage while the snapshot is pending.
+
+    A completed or failed snapshot shows the word alone: its progress tells nothing new.
+    """
+    text = state_text(state)
+    if state == "pending":
+        text.append(" ")
+        text.append_text(progress_text(progress, bar_width))
+    return text
+
+
+def yes_no(value: bool | None) -> str:
+    return "-" if value is None else ("yes" if value else "no")
+
+
+def format_seconds(seconds: float) -> str:
+    """A call duration: ``850ms``, ``1.2s``, ``42s``."""
+    if round(seconds * 1000) < 1000:
+        return f"{seconds * 1000:.0f}ms"
+    if seconds < 10:
+        return f"{seconds:.1f}s"
+    return f"{seconds:.0f}s"
+
+
+# ---------------------------------------------------------------------------------------------
+# The action log (lazygit's command log): one row per AWS call.
+
+CALL_RECORD_LABELS = ("Time", "Operation", "Parameters", "Result", "Request id", "Took")
+
+
+def outcome_text(outcome: str) -> Text:
+    """``ok`` / ``dry-run-ok`` in green, an error code in bold red (the code is the text)."""
+    ok = outcome in ("ok", "dry-run-ok")
+    return Text(outcome or "?", style="green" if ok else "bold red")
+
+
+def call_record_cells(record: CallRecord, tz: tzinfo | None = None) -> tuple[str | Text, ...]:
+    """Cells for ``CALL_RECORD_LABELS``; times in *tz* (default: as recorded, UTC)."""
+    started = record.started_at.astimezone(tz) if tz is not None else record.started_at
+    params = " ".join(f"{key}={value}" for key, value in sorted(record.params.items()))
+    return (
+        f"{started:%H:%M:%S}",
+        f"{record.service}:{record.operation}",
+        params or "-",
+        outcome_text(record.outcome),
+        record.request_id or "-",
+        format_seconds(record.duration),
+    )
