@@ -186,6 +186,8 @@ def _run_tui(args: argparse.Namespace) -> int:
             profile_label=profile_label,
             endpoint_label=settings.endpoint_url or endpoint or "AWS",
             startup_problem=loaded.problem,
+            refresh_interval=2.0 if args.demo else cfg.refresh_interval,
+            read_only_profiles=cfg.read_only_profiles,
         )
         app.run()
         return app.return_code or EXIT_OK

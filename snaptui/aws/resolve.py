@@ -92,3 +92,11 @@ def resolve_endpoint(flag: str | None, environ: Mapping[str, str] | None = None)
         if env.get(name):
             return Resolved(env[name], name)
     return Resolved(None, "AWS")
+
+
+def list_profiles() -> list[str]:
+    """Profile names from the AWS config and credentials files (for completion)."""
+    try:
+        return sorted(botocore.session.Session().available_profiles)
+    except botocore.exceptions.BotoCoreError:
+        return []

@@ -1,31 +1,48 @@
-"""The snaptui application: a thin shell that owns the AWS client and the top-level screen."""
+"""The snaptui application: owns the AWS client, the inventory, loading and progress polling.
+
+Screens read the inventory and redraw on messages; they never talk to AWS themselves.
+"""
 
 from __future__ import annotations
 
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding
-from textual.widgets import Footer, Static
 
 from snaptui.aws.client import AwsClient
-from snaptui.aws.errors import AwsError
-from snaptui.aws.models import Instance
+from snaptui.aws.context import CallRecord
+from snaptui.aws.errors import AwsError, ThrottledError
 from snaptui.aws.settings import AwsSettings
-from snaptui.ui.columns import INSTANCE_COLUMNS
-from snaptui.ui.widgets.resource_table import ResourceTable
-from snaptui.ui.widgets.status_bar import SessionInfo, StatusBar
+from snaptui.ui.commands import ResourceProvider, system_commands
+from snaptui.ui.inventory import Inventory, Kind
+from snaptui.ui.messages import InventoryChanged, SessionChanged, SnapshotsUpdated
+from snaptui.ui.polling import PollSchedule
+from snaptui.ui.screens.browser import BrowserScreen
+from snaptui.ui.widgets.status_bar import SessionInfo
+
+Clock = Callable[[], datetime]
+ClientFactory = Callable[[AwsSettings], AwsClient]
+
+ACTION_LOG_SIZE = 500
 
 
 class SnaptuiApp(App[None]):
     CSS_PATH = Path(__file__).with_name("snaptui.tcss")
     TITLE = "snaptui"
+    COMMANDS = App.COMMANDS | {ResourceProvider}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
-        Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("at", "action_log", "AWS calls", id="action_log", show=False),
+        Binding("p", "toggle_pause", "Pause live", id="pause", show=False),
     ]
 
     def __init__(
@@ -36,11 +53,21 @@ class SnaptuiApp(App[None]):
         profile_label: str = "default",
         endpoint_label: str = "AWS",
         startup_problem: str | None = None,
-        client: AwsClient | None = None,
+        refresh_interval: float = 5.0,
+        read_only_profiles: frozenset[str] = frozenset(),
+        client_factory: ClientFactory = AwsClient,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
-        self.client = client or AwsClient(settings)
+        self.client_factory = client_factory
+        self.client = client_factory(settings)
+        self.clock: Clock = clock or (lambda: datetime.now(UTC))
+        self.inventory = Inventory()
+        self.calls: deque[CallRecord] = deque(maxlen=ACTION_LOG_SIZE)
+        self.poll = PollSchedule(base=refresh_interval)
+        self.loading: dict[Kind, int] = {}
+        """Kinds whose listing is running, with the items received so far."""
         self.session_info = SessionInfo(
             profile=profile_label,
             region=settings.region,
@@ -49,28 +76,47 @@ class SnaptuiApp(App[None]):
             read_only=settings.read_only,
         )
         self.startup_problem = startup_problem
+        self.demo = demo
+        self.read_only_profiles = read_only_profiles
+        self.forced_read_only = settings.read_only and settings.profile not in read_only_profiles
+        """--read-only (or config) applies to every profile; a profile's own setting to itself."""
         self._opened = False
+        self._polling = False
+        self.last_error: str | None = None
+        """The latest failure, kept on the status line until a listing succeeds again."""
 
-    def compose(self) -> ComposeResult:
-        yield StatusBar(id="status")
-        yield Static(id="message", classes="-hidden")
-        yield ResourceTable[Instance](INSTANCE_COLUMNS, id="instances")
-        yield Footer()
+    # -- lifecycle ------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.query_one(StatusBar).info = self.session_info
+        self.client.add_listener(self.calls.append)
+        self.browser = BrowserScreen()
+        self.push_screen(self.browser)
         if self.startup_problem:
-            self.show_message(self.startup_problem, error=False)
-        self.load_instances()
+            self.notify(self.startup_problem, severity="warning", timeout=10)
+        self.set_interval(1.0, self._poll_tick)
+        self.load(*Kind)
 
-    def show_message(self, text: str, *, error: bool = True) -> None:
-        message = self.query_one("#message", Static)
-        message.update(text)
-        message.set_class(error, "-error")
-        message.remove_class("-hidden")
+    def get_system_commands(self, screen: Any) -> Any:
+        yield from super().get_system_commands(screen)
+        yield from system_commands(self)
 
-    def clear_message(self) -> None:
-        self.query_one("#message", Static).add_class("-hidden")
+    async def action_quit(self) -> None:
+        await self.client.close()
+        self.exit()
+
+    async def on_unmount(self) -> None:
+        await self.client.close()
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def tell(self, message: Any) -> None:
+        """Deliver an app-level event to the browser (messages bubble up, not down)."""
+        browser = getattr(self, "browser", None)
+        if browser is not None:
+            browser.post_message(message)
+
+    # -- loading --------------------------------------------------------------------------------
 
     async def _ensure_open(self) -> None:
         if self._opened:
@@ -79,38 +125,163 @@ class SnaptuiApp(App[None]):
         self._opened = True
         identity = await self.client.identity()
         self.session_info = self.session_info.with_identity(identity.account, identity.arn)
-        self.query_one(StatusBar).info = self.session_info
+        self.tell(SessionChanged())
 
-    @work(exclusive=True, group="instances", exit_on_error=False)
-    async def load_instances(self) -> None:
-        table = self.query_one("#instances", ResourceTable)
-        table.loading = True
+    def load(self, *kinds: Kind) -> None:
+        """(Re)load listings in the background; each kind streams into the inventory."""
+        for kind in kinds:
+            self._load_kind(kind)
+
+    def _pages(self, kind: Kind) -> AsyncIterator[list[Any]]:
+        match kind:
+            case Kind.INSTANCES:
+                return self.client.instances()
+            case Kind.VOLUMES:
+                return self.client.volumes()
+            case Kind.SNAPSHOTS:
+                return self.client.snapshots()
+            case Kind.IMAGES:
+                return self.client.images()
+
+    @work(exclusive=False, exit_on_error=False, group="load")
+    async def _load_kind(self, kind: Kind) -> None:
+        self.loading[kind] = 0
+        self.tell(SessionChanged())
+        received: list[Any] = []
         try:
             await self._ensure_open()
-            first = True
-            async for page in self.client.instances():
-                if first:
-                    table.replace_all(page)
-                    table.loading = False
-                    first = False
-                else:
-                    table.add_items(page)
-            if first:
-                table.replace_all([])
-            self.clear_message()
+            async for page in self._pages(kind):
+                received.extend(page)
+                self.inventory.add_page(kind, page)
+                self.loading[kind] = len(received)
+                self.tell(InventoryChanged(kind))
+                self.tell(SessionChanged())
+            self.inventory.replace(kind, received)
+            self.inventory.loaded.add(kind)
+            self.last_error = None
             self.session_info = replace(self.session_info, refreshed=datetime.now().astimezone())
-            self.query_one(StatusBar).info = self.session_info
         except AwsError as exc:
-            self.show_message(f"{exc}  — press r to retry")
+            self.report_error(exc, f"listing {kind}")
         finally:
-            table.loading = False
+            self.loading.pop(kind, None)
+            self.tell(InventoryChanged(kind))
+            self.tell(SessionChanged())
 
-    def action_refresh(self) -> None:
-        self.load_instances()
+    def report_error(self, error: AwsError, doing: str) -> None:
+        """One line with the AWS code and the resource; the view keeps its last good data."""
+        self.last_error = f"{error} (while {doing}; r retries)"
+        self.notify(f"{error}", title=f"Error {doing}", severity="error", timeout=12)
+        self.tell(SessionChanged())
 
-    async def action_quit(self) -> None:
-        await self.client.close()
-        self.exit()
+    # -- live progress --------------------------------------------------------------------------
 
-    async def on_unmount(self) -> None:
-        await self.client.close()
+    def _poll_tick(self) -> None:
+        pending = self.inventory.pending_snapshot_ids()
+        if not self._polling and self.poll.due(time.monotonic(), len(pending)):
+            self.poll.started(time.monotonic())
+            self._polling = True
+            self._poll(pending)
+        self.tell(SessionChanged())
+
+    @work(exclusive=True, exit_on_error=False, group="poll")
+    async def _poll(self, ids: list[str]) -> None:
+        try:
+            await self._ensure_open()
+            fresh = await self.client.refresh_snapshots(ids)
+            gone = set(ids) - {s.id for s in fresh}
+            changed = self.inventory.update_snapshots(fresh)
+            if gone:
+                self.inventory.remove(Kind.SNAPSHOTS, gone)
+                self.tell(InventoryChanged(Kind.SNAPSHOTS))
+            self.poll.succeeded()
+            if changed:
+                self.tell(SnapshotsUpdated(frozenset(changed)))
+        except ThrottledError as exc:
+            self.poll.failed()
+            self.notify(
+                f"{exc} — polling every {self.poll.interval:.0f}s", severity="warning", timeout=8
+            )
+        except AwsError as exc:
+            self.poll.failed()
+            self.report_error(exc, "refreshing progress")
+        finally:
+            self._polling = False
+
+    def action_toggle_pause(self) -> None:
+        self.poll.paused = not self.poll.paused
+        self.notify("Live refresh paused (p resumes)" if self.poll.paused else "Live refresh on")
+        self.tell(SessionChanged())
+
+    # -- switching ------------------------------------------------------------------------------
+
+    async def switch_settings(self, settings: AwsSettings, *, profile_label: str | None) -> None:
+        """Start over against another region or profile, without restarting the app."""
+        self.workers.cancel_group(self, "load")
+        self.workers.cancel_group(self, "poll")
+        old = self.client
+        self.client = self.client_factory(settings)
+        self.client.add_listener(self.calls.append)
+        await old.close()
+        self.settings = settings
+        self._opened = False
+        self.inventory.clear()
+        self.session_info = replace(
+            self.session_info,
+            region=settings.region,
+            profile=profile_label or self.session_info.profile,
+            read_only=settings.read_only,
+            account=None,
+            principal=None,
+            refreshed=None,
+        )
+        for kind in Kind:
+            self.tell(InventoryChanged(kind))
+        self.tell(SessionChanged())
+        self.load(*Kind)
+
+    def reload_all(self) -> None:
+        self.load(*Kind)
+
+    def run_region(self, region: str) -> None:
+        self.browser.stack = [self.browser.stack[0]]
+        self.run_worker(
+            self.switch_settings(replace(self.settings, region=region), profile_label=None)
+        )
+
+    def run_profile(self, name: str) -> None:
+        self.run_worker(self.switch_profile(name))
+
+    def known_profiles(self) -> list[str]:
+        if self.demo:
+            return []
+        from snaptui.aws.resolve import list_profiles
+
+        return list_profiles()
+
+    async def switch_profile(self, name: str) -> None:
+        if self.demo:
+            self.notify("The demo has one profile; restart without --demo to use yours.")
+            return
+        from snaptui.aws.resolve import ResolveError, profile_region
+
+        try:
+            region = profile_region(name) or self.settings.region
+        except ResolveError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        read_only = self.forced_read_only or name in self.read_only_profiles
+        settings = replace(self.settings, profile=name, region=region, read_only=read_only)
+        self.browser.stack = [self.browser.stack[0]]
+        await self.switch_settings(settings, profile_label=name)
+
+    # -- screens --------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from snaptui.ui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_action_log(self) -> None:
+        from snaptui.ui.screens.action_log import ActionLogScreen
+
+        self.push_screen(ActionLogScreen(list(self.calls)))

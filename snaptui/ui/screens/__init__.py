@@ -1,0 +1,1 @@
+"""Screens: the browser, and the modal screens it opens."""
