@@ -24,8 +24,6 @@ from snaptui.demo.backend import DemoBackend  # noqa: E402
 from snaptui.ui.app import SnaptuiApp  # noqa: E402
 
 OUT = ROOT / "screenshots"
-SIZES = ((120, 40), (80, 24))
-
 Scene = Callable[[SnaptuiApp, object], Awaitable[None]]
 
 
@@ -37,20 +35,63 @@ async def until(pilot, predicate: Callable[[], bool], within: float = 30.0) -> N
         await pilot.pause(0.1)
 
 
+async def loaded(app: SnaptuiApp, pilot) -> None:
+    from snaptui.ui.inventory import Kind
+
+    await until(pilot, lambda: app.inventory.loaded >= set(Kind) and not app.loading)
+
+
+async def select(app: SnaptuiApp, pilot, predicate) -> None:
+    table = app.browser.table
+    row = next(i for i, key in enumerate(table._order) if predicate(table.items[key]))
+    table.move_cursor(row=row)
+    await pilot.pause()
+
+
 async def instances(app: SnaptuiApp, pilot) -> None:
-    table = app.query_one("#instances")
-    await until(pilot, lambda: table.row_count > 0 and not table.loading)
+    await loaded(app, pilot)
 
 
-SCENES: dict[str, Scene] = {"instances": instances}
+async def generations(app: SnaptuiApp, pilot) -> None:
+    await loaded(app, pilot)
+    await select(app, pilot, lambda i: i.name == "prod-db-primary")
+    await pilot.press("enter")
+    await select(app, pilot, lambda v: v.device == "/dev/sdf")
+    await pilot.press("enter")
+
+
+async def pending(app: SnaptuiApp, pilot) -> None:
+    """All snapshots, newest first: the demo's pending ones climbing live."""
+    await loaded(app, pilot)
+    await pilot.press("3")
+    await pilot.pause(3)
+
+
+async def help_screen(app: SnaptuiApp, pilot) -> None:
+    await loaded(app, pilot)
+    await pilot.press("question_mark")
+
+
+SCENES: dict[str, tuple[Scene, tuple[tuple[int, int], ...]]] = {
+    "instances": (instances, ((120, 40), (80, 24))),
+    "generations": (generations, ((120, 40), (80, 24))),
+    "snapshots-pending": (pending, ((120, 40),)),
+    "help": (help_screen, ((80, 24),)),
+}
 
 
 async def shoot(endpoint: str) -> list[Path]:
     written = []
-    for name, scene in SCENES.items():
-        for width, height in SIZES:
+    for name, (scene, sizes) in SCENES.items():
+        for width, height in sizes:
             settings = AwsSettings(region="us-east-1", endpoint_url=endpoint)
-            app = SnaptuiApp(settings, demo=True, profile_label="demo", endpoint_label=endpoint)
+            app = SnaptuiApp(
+                settings,
+                demo=True,
+                profile_label="demo",
+                endpoint_label=endpoint,
+                refresh_interval=1.0,
+            )
             async with app.run_test(size=(width, height)) as pilot:
                 await scene(app, pilot)
                 await pilot.pause(0.2)

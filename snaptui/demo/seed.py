@@ -57,6 +57,9 @@ def seed(
 
     shim.apply()
     began = time.perf_counter()
+    # Seed moto's id generator before the backend exists: it creates the default VPC and
+    # subnets on first use, and their ids should be as repeatable as the fleet's.
+    mock_random.seed(RANDOM_SEED)
     account = Account.open(account_id, region)
     if account.ec2.reservations or account.ec2.volumes or account.ec2.snapshots:
         raise SeedError(f"account {account_id} in {region} is not empty: seed a fresh server")

@@ -159,7 +159,7 @@ class SnaptuiApp(App[None]):
             self.inventory.replace(kind, received)
             self.inventory.loaded.add(kind)
             self.last_error = None
-            self.session_info = replace(self.session_info, refreshed=datetime.now().astimezone())
+            self.session_info = replace(self.session_info, refreshed=self.now().astimezone())
         except AwsError as exc:
             self.report_error(exc, f"listing {kind}")
         finally:

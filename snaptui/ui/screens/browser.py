@@ -155,6 +155,8 @@ class BrowserScreen(Screen[None]):
     def inventory_changed(self, message: InventoryChanged) -> None:
         if message.kind in views.needs(self.state.kind):
             self.redraw()
+        else:
+            self.show_details()  # details mention other kinds (an instance's volumes...)
 
     @on(SnapshotsUpdated)
     def snapshots_updated(self, message: SnapshotsUpdated) -> None:
