@@ -186,15 +186,19 @@ INSTANCE_VOLUME_COLUMNS: tuple[Column[AttachedVolume], ...] = (
 # Snapshots (all of them) and the generations of one volume.
 
 
+SNAPSHOT_VOLUME_WIDTH = 20
+
+
 def _snapshot_volume(r: SnapshotRow, now: datetime) -> Cell:
     """The volume's name or id; ``orphan`` / ``copy`` spelled out, never colour alone."""
     if r.origin == "orphan":
-        text = Text(r.volume_label)
+        text = Text(render.truncate(r.volume_label, SNAPSHOT_VOLUME_WIDTH - 7))
         text.append(" orphan", style="bold magenta")
         return text
+    label = render.truncate(r.volume_label, SNAPSHOT_VOLUME_WIDTH)
     if r.origin == "copy":
-        return Text(r.volume_label, style="cyan")
-    return r.volume_label
+        return Text(label, style="cyan")
+    return label
 
 
 def _started(moment: datetime | None) -> str:
@@ -213,8 +217,8 @@ SNAPSHOT_COLUMNS: tuple[Column[SnapshotRow], ...] = (
     Column("state", "State",
            lambda r, now: render.snapshot_state_text(r.snapshot.state, r.snapshot.progress), 0,
            sort=lambda r: _state_key(r.snapshot.state, r.snapshot.progress), fit=19),
-    Column("volume", "Volume", _snapshot_volume, 2,
-           sort=lambda r: natural_key(r.volume_label), fit=21),
+    Column("volume", "Volume", _snapshot_volume, 1, width=SNAPSHOT_VOLUME_WIDTH,
+           sort=lambda r: natural_key(r.volume_label), fit=SNAPSHOT_VOLUME_WIDTH),
     Column("size", "Size", lambda r, now: render.format_gib(r.snapshot.volume_size_gib), 2,
            sort=lambda r: r.snapshot.volume_size_gib, fit=8),
     Column("age", "Age", lambda r, now: render.format_age(r.snapshot.start_time, now), 1,

@@ -264,3 +264,44 @@ async def test_narrow_terminals_keep_ids_and_states(seeded, size):
         assert details.display == (size[0] >= 110)
         await pilot.press("d")
         assert details.display == (size[0] < 110)
+
+
+class ThrottledOnce:
+    """An AwsClient whose first progress poll is throttled, as EC2 does under load."""
+
+    def __init__(self, settings):
+        from snaptui.aws.client import AwsClient
+
+        self._client = AwsClient(settings)
+        self.throttled = 0
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+    async def refresh_snapshots(self, ids):
+        from snaptui.aws.errors import ThrottledError
+
+        if not self.throttled:
+            self.throttled += 1
+            raise ThrottledError(
+                "RequestLimitExceeded", "Request limit exceeded.", operation="DescribeSnapshots"
+            )
+        return await self._client.refresh_snapshots(ids)
+
+
+async def test_throttled_polling_backs_off_and_recovers(seeded):
+    endpoint, _ = seeded
+    ec2 = boto3.client("ec2", region_name="us-east-1", endpoint_url=endpoint)
+    volume = ec2.describe_volumes()["Volumes"][0]["VolumeId"]
+    state_manager.set_transition("ec2::snapshot", {"progression": "manual", "times": 3})
+    snapshot = ec2.create_snapshot(VolumeId=volume)["SnapshotId"]
+    app = make_app(endpoint, refresh_interval=1.0, client_factory=ThrottledOnce)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(app, pilot)
+        await wait_for(pilot, lambda: app.client.throttled == 1)
+        await pilot.pause(0.1)
+        jobs = plain(app.browser.query_one("#jobs"))
+        assert "backing off: every 2s" in jobs
+        assert any("RequestLimitExceeded" in n.message for n in app._notifications)
+        await wait_for(pilot, lambda: app.inventory.snapshots[snapshot].state == "completed")
+        assert app.poll.failures == 0  # recovered: back to the normal interval

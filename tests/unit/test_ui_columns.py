@@ -55,7 +55,7 @@ def cells(kind: ViewKind, item_id: str, scope: str | None = None) -> dict[str, s
         (ViewKind.INSTANCE_VOLUMES, "vol-dbdata", DB,
          {"device": "/dev/sdf", "iops": "16000/-", "on_termination": "keep"}),
         (ViewKind.SNAPSHOTS, "snap-d1", None,
-         {"id": "snap-d1", "state": "completed", "volume": "prod-db-primary-pgdata",
+         {"id": "snap-d1", "state": "completed", "volume": "prod-db-primary-pgd…",
           "size": "400 GiB", "age": "2d", "started": "2026-03-08 12:00", "description": "nightly",
           "tier": "standard", "name": "-"}),
         (ViewKind.SNAPSHOTS, "snap-o1", None, {"volume": "vol-gone orphan"}),
