@@ -58,6 +58,9 @@ async def generations(app: SnaptuiApp, pilot) -> None:
     await pilot.press("enter")
     await select(app, pilot, lambda v: v.device == "/dev/sdf")
     await pilot.press("enter")
+    volume = app.browser.state.scope_id
+    wanted = {g.id for g in app.inventory.generations_of(volume) if not g.is_oldest}
+    await until(pilot, lambda: wanted <= app.inventory.block_changes.keys())
 
 
 async def pending(app: SnaptuiApp, pilot) -> None:
@@ -65,6 +68,18 @@ async def pending(app: SnaptuiApp, pilot) -> None:
     await loaded(app, pilot)
     await pilot.press("3")
     await pilot.pause(3)
+
+
+async def compare(app: SnaptuiApp, pilot) -> None:
+    """The night with the burst of changes against the night before, from the timeline."""
+    await generations(app, pilot)
+    volume = app.browser.state.scope_id
+    wanted = {g.id for g in app.inventory.generations_of(volume) if not g.is_oldest}
+    await until(pilot, lambda: wanted <= app.inventory.block_changes.keys())
+    burst = max(wanted, key=lambda k: app.inventory.block_changes[k].changed_blocks)
+    await select(app, pilot, lambda g: g.id == burst)
+    await pilot.press("c")
+    await until(pilot, lambda: getattr(app.screen, "comparison", None) is not None)
 
 
 async def help_screen(app: SnaptuiApp, pilot) -> None:
@@ -76,6 +91,7 @@ SCENES: dict[str, tuple[Scene, tuple[tuple[int, int], ...]]] = {
     "instances": (instances, ((120, 40), (80, 24))),
     "generations": (generations, ((120, 40), (80, 24))),
     "snapshots-pending": (pending, ((120, 40),)),
+    "compare": (compare, ((120, 40),)),
     "help": (help_screen, ((80, 24),)),
 }
 

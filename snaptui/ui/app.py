@@ -18,6 +18,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from snaptui.aws.client import AwsClient
+from snaptui.aws.compare import BlockDiff, CompareCache, changes_since_previous
 from snaptui.aws.context import CallRecord
 from snaptui.aws.errors import AwsError, ThrottledError
 from snaptui.aws.settings import AwsSettings
@@ -82,6 +83,8 @@ class SnaptuiApp(App[None]):
         """--read-only (or config) applies to every profile; a profile's own setting to itself."""
         self._opened = False
         self._polling = False
+        self.compare_cache = CompareCache()
+        """Compare results per snapshot pair, for the compare screen and the timeline."""
         self.last_error: str | None = None
         """The latest failure, kept on the status line until a listing succeeds again."""
 
@@ -212,6 +215,41 @@ class SnaptuiApp(App[None]):
         self.notify("Live refresh paused (p resumes)" if self.poll.paused else "Live refresh on")
         self.tell(SessionChanged())
 
+    # -- the generation timeline ----------------------------------------------------------------
+
+    @work(exclusive=True, exit_on_error=False, group="timeline")
+    async def fill_timeline(self, volume_id: str) -> None:
+        """Work out, a few pairs at a time, how much changed between generations of a volume.
+
+        Results that may change by waiting (a pending snapshot, throttling) are not kept, so
+        they are asked again the next time the timeline is shown or a snapshot completes.
+        """
+        cache = self.compare_cache
+        while True:
+            generations = self.inventory.generations_of(volume_id)
+            wanted = {g.id for g in generations if not g.is_oldest}
+            if wanted <= self.inventory.block_changes.keys():
+                return
+            try:
+                found = await self.client.run(
+                    lambda service, gens=generations: changes_since_previous(
+                        service.ctx, gens, limit=3, cache=cache
+                    )
+                )
+            except AwsError as exc:
+                self.report_error(exc, "comparing generations")
+                return
+            lasting = {
+                key: result
+                for key, result in found.items()
+                if isinstance(result, BlockDiff) or not result.transient
+            }
+            fresh = {k: v for k, v in lasting.items() if k not in self.inventory.block_changes}
+            if not fresh:
+                return
+            self.inventory.set_block_changes(fresh)
+            self.tell(InventoryChanged(Kind.SNAPSHOTS))
+
     # -- switching ------------------------------------------------------------------------------
 
     async def switch_settings(self, settings: AwsSettings, *, profile_label: str | None) -> None:
@@ -225,6 +263,7 @@ class SnaptuiApp(App[None]):
         self.settings = settings
         self._opened = False
         self.inventory.clear()
+        self.compare_cache.clear()
         self.session_info = replace(
             self.session_info,
             region=settings.region,

@@ -14,6 +14,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from rich.text import Text
 
+from snaptui.aws.compare import BlockDiff
 from snaptui.aws.generations import Generation
 from snaptui.aws.models import Image, Instance
 from snaptui.ui import render
@@ -237,6 +238,29 @@ def _since_previous(g: Generation, now: datetime) -> str:
     return render.format_duration(g.since_previous) if g.since_previous is not None else "-"
 
 
+CHANGED_WIDTH = 17
+CHANGED_BAR = 6
+
+
+def _changed(g: Generation) -> Cell:
+    """Bytes changed since the previous generation and a bar scaled to the lineage's largest."""
+    change = getattr(g, "change", None)
+    if g.is_oldest:
+        return Text("-", style="dim")
+    if change is None:
+        return Text("…", style="dim")
+    if not isinstance(change, BlockDiff):
+        return Text("n/a", style="dim")
+    largest = max(getattr(g, "largest", 0), 1)
+    filled = (
+        max(1, round(CHANGED_BAR * change.changed_blocks / largest)) if change.changed_blocks else 0
+    )
+    text = Text(f"{render.format_bytes(change.changed_bytes):>9} ")
+    text.append("█" * filled, style="magenta")
+    text.append("·" * (CHANGED_BAR - filled), style="bright_black")
+    return text
+
+
 GENERATION_COLUMNS: tuple[Column[Generation], ...] = (
     Column("position", "#", lambda g, now: str(g.position + 1), 0, sort=lambda g: g.position,
            fit=3, default_sort=True),
@@ -248,6 +272,8 @@ GENERATION_COLUMNS: tuple[Column[Generation], ...] = (
            sort=lambda g: g.since_previous, fit=6),
     Column("size", "Size", lambda g, now: render.format_gib(g.snapshot.volume_size_gib), 2,
            sort=lambda g: g.snapshot.volume_size_gib, fit=8),
+    Column("changed", "Changed", lambda g, now: _changed(g), 1,
+           sort=lambda g: getattr(g, "changed_bytes", None), fit=CHANGED_WIDTH),
     Column("state", "State",
            lambda g, now: render.snapshot_state_text(g.snapshot.state, g.snapshot.progress), 0,
            sort=lambda g: _state_key(g.snapshot.state, g.snapshot.progress), fit=19),

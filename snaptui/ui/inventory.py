@@ -8,14 +8,22 @@ snapshot generations) is computed lazily and dropped whenever its inputs change.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from enum import StrEnum
 from typing import Any, NamedTuple, TypeVar
 
+from snaptui.aws.compare import BlockDiff, BlockResult
 from snaptui.aws.generations import Generation, GenerationIndex, group_generations
 from snaptui.aws.models import Image, Instance, Snapshot, Volume
 from snaptui.ui.filtering import SearchCache
-from snaptui.ui.rows import AttachedTo, AttachedVolume, SnapshotOrigin, SnapshotRow, VolumeRow
+from snaptui.ui.rows import (
+    AttachedTo,
+    AttachedVolume,
+    SnapshotOrigin,
+    SnapshotRow,
+    TimelineRow,
+    VolumeRow,
+)
 
 __all__ = ["AttachedVolume", "Inventory", "Kind", "natural_key"]
 
@@ -86,6 +94,8 @@ class Inventory:
         self.loaded: set[Kind] = set()
         """Kinds whose full listing has completed at least once (``replace`` was called)."""
         self.version = 0
+        self.block_changes: dict[str, BlockResult] = {}
+        """Changed blocks since the previous generation, by the newer snapshot's id."""
         self._generations: GenerationIndex | None = None
         self._links: _Links | None = None
         self.search_cache = SearchCache()
@@ -209,6 +219,31 @@ class Inventory:
     def generations_of(self, volume_id: str) -> tuple[Generation, ...]:
         """The snapshot generations of a volume, newest first (also for a deleted volume)."""
         return self.generation_index.for_volume(volume_id)
+
+    def set_block_changes(self, changes: Mapping[str, BlockResult]) -> None:
+        """Record changed-block results (keyed by the newer snapshot of each pair)."""
+        if changes:
+            self.block_changes.update(changes)
+            self.version += 1
+
+    def timeline_of(self, volume_id: str) -> list[TimelineRow]:
+        """The generations of a volume with what changed since each one's predecessor."""
+        generations = self.generations_of(volume_id)
+        changes = [self.block_changes.get(g.id) for g in generations]
+        largest = max((c.changed_blocks for c in changes if isinstance(c, BlockDiff)), default=0)
+        return [
+            TimelineRow(
+                snapshot=g.snapshot,
+                position=g.position,
+                total=g.total,
+                since_previous=g.since_previous,
+                set_id=g.set_id,
+                set_members=g.set_members,
+                change=change,
+                largest=largest,
+            )
+            for g, change in zip(generations, changes, strict=True)
+        ]
 
     def generation(self, snapshot_id: str) -> Generation | None:
         return self.generation_index.generation(snapshot_id)

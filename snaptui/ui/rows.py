@@ -10,9 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
+from snaptui.aws.compare import BlockDiff, BlockResult
+from snaptui.aws.generations import Generation
 from snaptui.aws.models import Snapshot, Volume
 
-__all__ = ["AttachedTo", "AttachedVolume", "SnapshotOrigin", "SnapshotRow", "VolumeRow"]
+__all__ = [
+    "AttachedTo",
+    "AttachedVolume",
+    "SnapshotOrigin",
+    "SnapshotRow",
+    "TimelineRow",
+    "VolumeRow",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,3 +89,20 @@ class SnapshotRow:
         if self.volume is not None and self.volume.name:
             return self.volume.name
         return self.snapshot.volume_id or "-"
+
+
+@dataclass(frozen=True)
+class TimelineRow(Generation):
+    """A generation plus how much changed since the previous one, once that is known.
+
+    A subclass, so every column, filter and detail written for ``Generation`` still applies.
+    """
+
+    change: BlockResult | None = None
+    """None until computed (lazily, a few at a time); the oldest generation never has one."""
+    largest: int = 0
+    """Most changed blocks of any generation in the lineage, to scale the bars."""
+
+    @property
+    def changed_bytes(self) -> int | None:
+        return self.change.changed_bytes if isinstance(self.change, BlockDiff) else None

@@ -128,7 +128,7 @@ def _source(state: ViewState, inventory: Inventory) -> list[Any]:
         case ViewKind.INSTANCE_VOLUMES:
             return inventory.volumes_of(state.scope_id) if state.scope_id else []
         case ViewKind.GENERATIONS:
-            return list(inventory.generations_of(state.scope_id)) if state.scope_id else []
+            return inventory.timeline_of(state.scope_id) if state.scope_id else []
     raise ValueError(f"unknown view {state.kind!r}")
 
 

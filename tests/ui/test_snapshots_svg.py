@@ -78,8 +78,29 @@ def test_generations(snap_compare, pinned_demo, size):
         db = next(i.id for i in app.inventory.instances.values() if i.name == "prod-db-primary")
         browser.table.move_cursor(row=browser.table._order.index(db))
         await pilot.press("enter")
-        browser.table.move_cursor(row=browser.table._order.index(summary.ebs_direct_volume_id))
+        volume = summary.ebs_direct_volume_id
+        browser.table.move_cursor(row=browser.table._order.index(volume))
         await pilot.press("enter")
+        wanted = {g.id for g in app.inventory.generations_of(volume) if not g.is_oldest}
+        await wait_for(pilot, lambda: wanted <= app.inventory.block_changes.keys(), within=30)
         await pilot.pause(0.2)
 
     assert snap_compare(demo_app(endpoint), terminal_size=size, run_before=run_before)
+
+
+def test_compare_burst_night(snap_compare, pinned_demo):
+    """The generation with the burst of changes against the one before it."""
+    endpoint, summary = pinned_demo
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        app = pilot.app
+        generations = app.inventory.generations_of(summary.ebs_direct_volume_id)
+        burst = generations[7]  # the seeded burst night (726 blocks)
+        await pilot.press("3")
+        app.browser.table.move_cursor(row=app.browser.table._order.index(burst.id))
+        await pilot.press("c")
+        await wait_for(pilot, lambda: getattr(app.screen, "comparison", None) is not None)
+        await pilot.pause(0.2)
+
+    assert snap_compare(demo_app(endpoint), terminal_size=(120, 40), run_before=run_before)

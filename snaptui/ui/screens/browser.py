@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from snaptui.ui import views
+from snaptui.ui.blockmap import sparkline
 from snaptui.ui.columns import sort_indicator
 from snaptui.ui.commandline import (
     CommandError,
@@ -71,12 +73,16 @@ class BrowserScreen(Screen[None]):
         Binding("O", "sort_reverse", "Reverse sort", id="sort_reverse", show=False),
         Binding("d", "toggle_details", "Show/hide details", id="details", show=False),
         Binding("y", "copy_id", "Copy id", id="copy_id", show=False),
+        Binding("m,space", "mark", "Mark snapshot to compare", id="mark", show=False),
+        Binding("c", "compare", "Compare", id="compare"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.stack: list[ViewState] = [ViewState(ViewKind.INSTANCES)]
         self.details_toggled = False
+        self.marked: str | None = None
+        """A snapshot marked with m/space; c on another compares the two."""
 
     @property
     def snap(self) -> SnaptuiApp:
@@ -126,7 +132,19 @@ class BrowserScreen(Screen[None]):
             self.stack, inventory, root=self.snap.session_info.profile, width=self.size.width // 2
         )
         title = views.title_for(state, inventory, shown=len(items))
-        self.query_one("#crumbs", Static).update(f" {crumb}  [b]{title}[/b]")
+        if state.kind == ViewKind.GENERATIONS and not state.filter_text.strip():
+            title = f"Generations · {len(items)}"  # the crumb already names the volume
+        line = Text(f" {crumb}  ")
+        line.append(title, style="bold")
+        if state.kind == ViewKind.GENERATIONS and state.scope_id and items:
+            timeline = inventory.timeline_of(state.scope_id)
+            values = [row.changed_bytes for row in reversed(timeline)]  # oldest first
+            if any(values):
+                line.append("  changes ")
+                line.append(sparkline(values, width=min(24, len(values))))
+        if self.marked:
+            line.append(f"  ● marked {self.marked}", style="bold magenta")
+        self.query_one("#crumbs", Static).update(line)
         self.show_details()
 
     def show_details(self) -> None:
@@ -163,6 +181,8 @@ class BrowserScreen(Screen[None]):
         # Rows change in place; the view's rows are rebuilt from the inventory only when
         # their order or membership changed (ResourceTable.show decides).
         self.redraw()
+        if self.state.kind == ViewKind.GENERATIONS and self.state.scope_id:
+            self.snap.fill_timeline(self.state.scope_id)  # a completed snapshot can now diff
 
     @on(SessionChanged)
     def session_changed(self) -> None:
@@ -201,6 +221,56 @@ class BrowserScreen(Screen[None]):
         self._remember_cursor()
         self.stack.append(target)
         self.redraw()
+        if target.kind == ViewKind.GENERATIONS and target.scope_id:
+            self.snap.fill_timeline(target.scope_id)
+
+    # -- compare --------------------------------------------------------------------------------
+
+    def _selected_snapshot_id(self) -> str | None:
+        selected = self.table.selected
+        snapshot = getattr(selected, "snapshot", None)
+        return snapshot.id if snapshot is not None else None
+
+    def action_mark(self) -> None:
+        snapshot_id = self._selected_snapshot_id()
+        if snapshot_id is None:
+            self.notify("Mark works on snapshots: open a volume's generations or press 3")
+            return
+        self.marked = None if self.marked == snapshot_id else snapshot_id
+        self.redraw()
+
+    def action_compare(self) -> None:
+        inventory = self.snap.inventory
+        chosen = self._selected_snapshot_id()
+        if chosen is None:
+            self.notify("Compare works on snapshots: open a volume's generations or press 3")
+            return
+        other = self.marked if self.marked and self.marked != chosen else None
+        if other is None:
+            generation = inventory.generation(chosen)
+            older = (
+                [
+                    g
+                    for g in inventory.generations_of(generation.snapshot.volume_id)
+                    if g.position == generation.position + 1
+                ]
+                if generation
+                else []
+            )
+            if not older:
+                self.notify(
+                    f"{chosen} is the oldest generation: mark another snapshot (m) to compare",
+                    severity="warning",
+                )
+                return
+            other = older[0].id
+        a, b = inventory.snapshots.get(chosen), inventory.snapshots.get(other)
+        if a is None or b is None:
+            self.notify("That snapshot is no longer listed; press r to refresh", severity="warning")
+            return
+        from snaptui.ui.screens.compare import CompareScreen
+
+        self.app.push_screen(CompareScreen(a, b))
 
     def action_back(self) -> None:
         if self.state.filter_text:
