@@ -11,10 +11,17 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from snaptui import __version__, config, locations
+from snaptui.demo.backend import DemoError
+
+if TYPE_CHECKING:
+    from snaptui.aws.settings import AwsSettings
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -29,6 +36,42 @@ class UsageError(Exception):
     """Bad input on the command line; the message says what to do instead."""
 
 
+def add_session_flags(parser: argparse.ArgumentParser, *, in_command: bool = False) -> None:
+    """--profile/--region/--endpoint-url/--read-only/--demo, before or after a command.
+
+    In a command's parser the defaults are suppressed, so a flag given before the command
+    (``snaptui --region X ls``) is not overwritten by the command's default.
+    """
+    default = argparse.SUPPRESS if in_command else None
+    parser.add_argument(
+        "--profile", default=default, help="AWS profile (default: AWS_PROFILE, then the default)"
+    )
+    parser.add_argument(
+        "--region",
+        default=default,
+        help="AWS region (default: AWS_REGION, then AWS_DEFAULT_REGION, then the profile's)",
+    )
+    parser.add_argument(
+        "--endpoint-url",
+        metavar="URL",
+        default=default,
+        help="EC2/EBS endpoint, e.g. a VPC endpoint or a local test server "
+        "(AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_EC2 work too)",
+    )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        default=argparse.SUPPRESS if in_command else False,
+        help="refuse every call that would change anything",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS if in_command else False,
+        help="use an embedded demo backend (a seeded fake fleet; no AWS account needed)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="snaptui",
@@ -37,44 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Try it without an AWS account: snaptui --demo",
     )
     parser.add_argument("--version", action="version", version=f"snaptui {__version__}")
-    parser.add_argument("--profile", help="AWS profile (default: AWS_PROFILE, then the default)")
-    parser.add_argument(
-        "--region",
-        help="AWS region (default: AWS_REGION, then AWS_DEFAULT_REGION, then the profile's)",
-    )
-    parser.add_argument(
-        "--endpoint-url",
-        metavar="URL",
-        help="EC2/EBS endpoint, e.g. a VPC endpoint or a local test server "
-        "(AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_EC2 work too)",
-    )
-    parser.add_argument(
-        "--read-only", action="store_true", help="refuse every call that would change anything"
-    )
-    parser.add_argument(
-        "--demo",
-        action="store_true",
-        help="start an embedded demo backend (a seeded fake fleet; no AWS account needed)",
-    )
+    add_session_flags(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    demo = commands.add_parser("demo", help="run the demo backend on its own")
-    demo_commands = demo.add_subparsers(dest="demo_command", metavar="ACTION", required=True)
-    serve = demo_commands.add_parser(
-        "serve",
-        help="serve the seeded demo backend and print its endpoint URL",
-        description="Serve the demo backend on 127.0.0.1 until Ctrl-C. "
-        "Example: snaptui demo serve --port 5000 --scale large",
-    )
-    serve.add_argument(
-        "--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)"
-    )
-    serve.add_argument(
-        "--scale",
-        choices=("small", "large"),
-        default="small",
-        help="small: a realistic team account; large: 500 instances, 2,000 volumes, "
-        "10,000 snapshots",
-    )
+    from snaptui.commands import add_command_parsers
+
+    add_command_parsers(commands)
     return parser
 
 
@@ -129,71 +139,83 @@ def _use_demo_credentials() -> None:
     )
 
 
-def _run_tui(args: argparse.Namespace) -> int:
+@dataclass(frozen=True)
+class Session:
+    """What every command needs: resolved AWS settings and how to label them."""
+
+    settings: AwsSettings
+    profile_label: str
+    endpoint_label: str
+    demo: bool
+    config: config.Config
+    config_problem: str | None
+
+
+@contextmanager
+def open_session(args: argparse.Namespace, *, quiet: bool = False) -> Iterator[Session]:
+    """Resolve flags, environment, profile and config into settings; with --demo, start the
+    demo backend for the duration (and stop it on any exit, Ctrl-C included).
+
+    Raises UsageError for bad input and DemoError when the demo backend cannot start.
+    """
     from snaptui.aws.resolve import ResolveError, resolve_endpoint, resolve_profile, resolve_region
     from snaptui.aws.settings import AwsSettings
 
     loaded = config.load()
     cfg = loaded.config
-    if args.endpoint_url:
-        check_endpoint_url(args.endpoint_url)
-    if args.region:
-        check_region(args.region)
+    endpoint_url = getattr(args, "endpoint_url", None)
+    region_flag = getattr(args, "region", None)
+    read_only = bool(getattr(args, "read_only", False)) or cfg.read_only
+    if endpoint_url:
+        check_endpoint_url(endpoint_url)
+    if region_flag:
+        check_region(region_flag)
 
-    backend = None
-    try:
-        if args.demo:
-            from snaptui.demo.backend import DemoBackend, DemoError
+    if getattr(args, "demo", False):
+        from snaptui.demo.backend import DemoBackend
 
-            _use_demo_credentials()
+        _use_demo_credentials()
+        if not quiet:
             print("snaptui: starting the demo backend on 127.0.0.1 ...", file=sys.stderr)
-            backend = DemoBackend()
-            try:
-                endpoint = backend.start()
-            except DemoError as exc:
-                print(f"snaptui: {exc}", file=sys.stderr)
-                return EXIT_AWS
+        with DemoBackend() as backend:
             settings = AwsSettings(
-                region=args.region or DEMO_REGION,
-                endpoint_url=endpoint,
-                read_only=args.read_only or cfg.read_only,
+                region=region_flag or DEMO_REGION,
+                endpoint_url=backend.endpoint_url,
+                read_only=read_only,
             )
-            profile_label = "demo"
-        else:
-            try:
-                profile = resolve_profile(args.profile or cfg.profile)
-                region_value = resolve_region(
-                    args.region, profile.value, configured=cfg.region
-                ).value
-            except ResolveError as exc:
-                raise UsageError(str(exc)) from exc
-            endpoint = resolve_endpoint(args.endpoint_url).value
-            settings = AwsSettings(
-                region=check_region(region_value or ""),
-                profile=profile.value,
-                endpoint_url=args.endpoint_url,
-                read_only=args.read_only
-                or cfg.read_only
-                or (profile.value in cfg.read_only_profiles),
-            )
-            profile_label = profile.value or "default"
+            yield Session(settings, "demo", backend.endpoint_url, True, cfg, loaded.problem)
+        return
 
-        from snaptui.ui.app import SnaptuiApp
+    try:
+        profile = resolve_profile(getattr(args, "profile", None) or cfg.profile)
+        region = resolve_region(region_flag, profile.value, configured=cfg.region).value
+    except ResolveError as exc:
+        raise UsageError(str(exc)) from exc
+    settings = AwsSettings(
+        region=check_region(region or ""),
+        profile=profile.value,
+        endpoint_url=endpoint_url,
+        read_only=read_only or (profile.value in cfg.read_only_profiles),
+    )
+    endpoint_label = endpoint_url or resolve_endpoint(None).value or "AWS"
+    yield Session(settings, profile.value or "default", endpoint_label, False, cfg, loaded.problem)
 
+
+def _run_tui(args: argparse.Namespace) -> int:
+    from snaptui.ui.app import SnaptuiApp
+
+    with open_session(args) as session:
         app = SnaptuiApp(
-            settings,
-            demo=args.demo,
-            profile_label=profile_label,
-            endpoint_label=settings.endpoint_url or endpoint or "AWS",
-            startup_problem=loaded.problem,
-            refresh_interval=2.0 if args.demo else cfg.refresh_interval,
-            read_only_profiles=cfg.read_only_profiles,
+            session.settings,
+            demo=session.demo,
+            profile_label=session.profile_label,
+            endpoint_label=session.endpoint_label,
+            startup_problem=session.config_problem,
+            refresh_interval=2.0 if session.demo else session.config.refresh_interval,
+            read_only_profiles=session.config.read_only_profiles,
         )
         app.run()
         return app.return_code or EXIT_OK
-    finally:
-        if backend is not None:
-            backend.stop()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -201,17 +223,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _setup_logging()
     try:
-        if args.command == "demo":
-            from snaptui.demo.backend import DemoError, run_standalone
-
-            try:
-                return run_standalone(port=args.port, scale=args.scale)
-            except DemoError as exc:
-                print(f"snaptui: {exc}", file=sys.stderr)
-                return EXIT_AWS
+        if args.command:
+            return int(args.run(args))
         return _run_tui(args)
     except UsageError as exc:
         print(f"snaptui: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except DemoError as exc:
+        print(f"snaptui: {exc}", file=sys.stderr)
+        return EXIT_AWS
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
