@@ -44,11 +44,14 @@ def _check_version() -> None:
 def apply() -> None:
     """Install every patch (idempotent). Raises ShimError for any moto but 5.2.5."""
     _check_version()
+    from .ami_snapshots import apply_ami_snapshots
+    from .client_tokens import apply_client_tokens
     from .ebs_direct import apply_ebs_direct
     from .fast_tags import apply_fast_tags
     from .paging import apply_snapshot_paging, apply_volume_paging
     from .pending_snapshots import apply_pending_snapshots
     from .snapshot_copy import apply_copy_volume_id
+    from .snapshot_sets import apply_snapshot_set_exclusions
 
     with _lock:
         apply_fast_tags()
@@ -57,6 +60,9 @@ def apply() -> None:
         apply_pending_snapshots()
         apply_ebs_direct()
         apply_copy_volume_id()
+        apply_ami_snapshots()
+        apply_snapshot_set_exclusions()
+        apply_client_tokens()
 
 
 def patches() -> list[Patch]:
