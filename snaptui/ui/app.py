@@ -17,11 +17,15 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 
+from snaptui.aws.actions import Actions
+from snaptui.aws.audit import AuditLog
 from snaptui.aws.client import AwsClient
 from snaptui.aws.compare import BlockDiff, CompareCache, changes_since_previous
 from snaptui.aws.context import CallRecord
 from snaptui.aws.errors import AwsError, ThrottledError
+from snaptui.aws.models import Identity
 from snaptui.aws.settings import AwsSettings
+from snaptui.ui.action_flow import ActionFlowMixin
 from snaptui.ui.commands import ResourceProvider, system_commands
 from snaptui.ui.inventory import Inventory, Kind
 from snaptui.ui.messages import InventoryChanged, SessionChanged, SnapshotsUpdated
@@ -35,7 +39,7 @@ ClientFactory = Callable[[AwsSettings], AwsClient]
 ACTION_LOG_SIZE = 500
 
 
-class SnaptuiApp(App[None]):
+class SnaptuiApp(ActionFlowMixin, App[None]):
     CSS_PATH = Path(__file__).with_name("snaptui.tcss")
     TITLE = "snaptui"
     COMMANDS = App.COMMANDS | {ResourceProvider}
@@ -57,6 +61,7 @@ class SnaptuiApp(App[None]):
         refresh_interval: float = 5.0,
         read_only_profiles: frozenset[str] = frozenset(),
         client_factory: ClientFactory = AwsClient,
+        audit: AuditLog | None = None,
         clock: Clock | None = None,
     ) -> None:
         super().__init__()
@@ -83,6 +88,9 @@ class SnaptuiApp(App[None]):
         """--read-only (or config) applies to every profile; a profile's own setting to itself."""
         self._opened = False
         self._polling = False
+        self.audit = audit or AuditLog()
+        self.actions = Actions(self.audit)
+        self.identity: Identity | None = None
         self.compare_cache = CompareCache()
         """Compare results per snapshot pair, for the compare screen and the timeline."""
         self.last_error: str | None = None
@@ -127,6 +135,7 @@ class SnaptuiApp(App[None]):
         await self.client.open()
         self._opened = True
         identity = await self.client.identity()
+        self.identity = identity
         self.session_info = self.session_info.with_identity(identity.account, identity.arn)
         self.tell(SessionChanged())
 

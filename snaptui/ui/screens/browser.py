@@ -17,6 +17,8 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from snaptui.aws import action_plans as plans
+from snaptui.ui import action_specs as specs
 from snaptui.ui import views
 from snaptui.ui.blockmap import sparkline
 from snaptui.ui.columns import sort_indicator
@@ -75,7 +77,25 @@ class BrowserScreen(Screen[None]):
         Binding("y", "copy_id", "Copy id", id="copy_id", show=False),
         Binding("m,space", "mark", "Mark snapshot to compare", id="mark", show=False),
         Binding("c", "compare", "Compare", id="compare"),
+        Binding("s", "snapshot", "Snapshot", id="snapshot"),
+        Binding("R", "restore", "Restore", id="restore"),
+        Binding("a", "create_image", "AMI", id="create_image"),
+        Binding("l", "launch", "Launch", id="launch"),
+        Binding("C", "copy_region", "Copy to region", id="copy_region", show=False),
+        Binding("ctrl+d", "delete", "Delete", id="delete"),
     ]
+
+    MUTATING = frozenset({"snapshot", "restore", "create_image", "launch", "copy_region", "delete"})
+    APPLIES: dict[str, frozenset[ViewKind]] = {
+        "snapshot": frozenset({ViewKind.INSTANCES, ViewKind.VOLUMES, ViewKind.INSTANCE_VOLUMES}),
+        "restore": frozenset({ViewKind.SNAPSHOTS, ViewKind.GENERATIONS}),
+        "create_image": frozenset({ViewKind.INSTANCES, ViewKind.SNAPSHOTS, ViewKind.GENERATIONS}),
+        "launch": frozenset({ViewKind.IMAGES}),
+        "copy_region": frozenset({ViewKind.SNAPSHOTS, ViewKind.GENERATIONS}),
+        "delete": frozenset({ViewKind.SNAPSHOTS, ViewKind.GENERATIONS, ViewKind.IMAGES}),
+        "compare": frozenset({ViewKind.SNAPSHOTS, ViewKind.GENERATIONS}),
+        "mark": frozenset({ViewKind.SNAPSHOTS, ViewKind.GENERATIONS}),
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -91,6 +111,14 @@ class BrowserScreen(Screen[None]):
     @property
     def state(self) -> ViewState:
         return self.stack[-1]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Mutating actions vanish in read-only sessions (and are refused in the AWS layer);
+        actions that do not apply to the current view are hidden from the footer."""
+        if action in self.MUTATING and self.snap.settings.read_only:
+            return False
+        applies_in = self.APPLIES.get(action)
+        return applies_in is None or not self.is_mounted or self.state.kind in applies_in
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -213,6 +241,7 @@ class BrowserScreen(Screen[None]):
     def _set_state(self, state: ViewState) -> None:
         self.stack[-1] = state
         self.redraw()
+        self.refresh_bindings()
 
     def action_open(self) -> None:
         target = views.drill_down(self.state, self.table.selected_id, self.snap.inventory)
@@ -221,8 +250,71 @@ class BrowserScreen(Screen[None]):
         self._remember_cursor()
         self.stack.append(target)
         self.redraw()
+        self.refresh_bindings()
         if target.kind == ViewKind.GENERATIONS and target.scope_id:
             self.snap.fill_timeline(target.scope_id)
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def _selected_volume(self) -> tuple[Any, str | None] | None:
+        selected = self.table.selected
+        volume = getattr(selected, "volume", None)
+        return (volume, getattr(selected, "device", None)) if volume is not None else None
+
+    def _selected_snapshot(self) -> Any | None:
+        return getattr(self.table.selected, "snapshot", None)
+
+    def action_snapshot(self) -> None:
+        selected = self.table.selected
+        if self.state.kind == ViewKind.INSTANCES and selected is not None:
+            self.snap.start_action(specs.snapshot_instance(selected))
+        elif (found := self._selected_volume()) is not None:
+            self.snap.start_action(specs.snapshot_volume(*found))
+
+    def action_restore(self) -> None:
+        snapshot = self._selected_snapshot()
+        if snapshot is None:
+            return
+        app = self.snap
+
+        async def prepared() -> specs.ActionSpec:
+            defaults = await app.client.run(plans.plan_restore, snapshot.id)
+            instances = sorted(app.inventory.instances.values(), key=lambda i: i.name or i.id)
+            return specs.restore(snapshot, defaults, instances)
+
+        app.start_action(prepared)
+
+    def action_create_image(self) -> None:
+        selected = self.table.selected
+        if self.state.kind == ViewKind.INSTANCES and selected is not None:
+            self.snap.start_action(specs.image_from_instance(selected))
+        elif (snapshot := self._selected_snapshot()) is not None:
+            app = self.snap
+
+            async def prepared() -> specs.ActionSpec:
+                defaults = await app.client.run(plans.plan_register_image, snapshot.id, name="-")
+                return specs.image_from_snapshot(snapshot, defaults)
+
+            app.start_action(prepared)
+
+    def action_launch(self) -> None:
+        image = self.table.selected
+        if image is None:
+            return
+        source = self.snap.inventory.instances.get(image.tags.get("snaptui:source-instance", ""))
+        self.snap.start_action(specs.launch(image, source.instance_type if source else "t3.micro"))
+
+    def action_copy_region(self) -> None:
+        if (snapshot := self._selected_snapshot()) is not None:
+            self.snap.start_action(
+                specs.copy_snapshot(snapshot, COMMON_REGIONS, self.snap.settings.region)
+            )
+
+    def action_delete(self) -> None:
+        if (snapshot := self._selected_snapshot()) is not None:
+            self.snap.start_action(specs.delete_snapshot(snapshot))
+        elif self.state.kind == ViewKind.IMAGES and self.table.selected is not None:
+            self.snap.start_action(specs.deregister_image(self.table.selected))
 
     # -- compare --------------------------------------------------------------------------------
 
@@ -278,6 +370,7 @@ class BrowserScreen(Screen[None]):
         elif len(self.stack) > 1:
             self.stack.pop()
             self.redraw()
+            self.refresh_bindings()
 
     def action_view(self, kind: str) -> None:
         self.show_view(ViewKind(kind))
@@ -286,6 +379,7 @@ class BrowserScreen(Screen[None]):
         self._remember_cursor()
         self.stack = [ViewState(kind, cursor_id=cursor_id)]
         self.redraw(cursor_id=cursor_id)
+        self.refresh_bindings()
 
     def action_sort_next(self) -> None:
         columns = [c.key for c in self.table.shown_columns]
