@@ -62,11 +62,13 @@ COMMON_REGIONS = (
 class BrowserScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
+        # Help first: on an 80-column footer the last keys are cut, and ? must stay visible.
+        Binding("question_mark", "app.help", "Help", id="help_footer"),
         Binding("enter", "open", "Open", id="open", show=False),
         Binding("escape", "back", "Back", id="back"),
         Binding("slash", "filter", "Filter", id="filter"),
-        Binding("colon", "command", "Command", id="command"),
-        Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("colon", "command", "Cmd", id="command"),
+        Binding("r", "refresh", "Refresh", id="refresh", show=False),
         Binding("1", "view('instances')", "Instances", id="view_instances", show=False),
         Binding("2", "view('volumes')", "Volumes", id="view_volumes", show=False),
         Binding("3", "view('snapshots')", "Snapshots", id="view_snapshots", show=False),
@@ -79,7 +81,7 @@ class BrowserScreen(Screen[None]):
         Binding("c", "compare", "Compare", id="compare"),
         Binding("s", "snapshot", "Snapshot", id="snapshot"),
         Binding("R", "restore", "Restore", id="restore"),
-        Binding("a", "create_image", "AMI", id="create_image"),
+        Binding("a", "create_image", "Create AMI", id="create_image", show=False),
         Binding("l", "launch", "Launch", id="launch"),
         Binding("C", "copy_region", "Copy to region", id="copy_region", show=False),
         Binding("ctrl+d", "delete", "Delete", id="delete"),

@@ -36,9 +36,10 @@ def help_table(bindings: list[Binding]) -> Table:
     table.add_column()
     seen: set[str] = set()
     for binding in bindings:
-        if binding.action in seen or not binding.description:
+        action = binding.action.removeprefix("app.")
+        if action in seen or not binding.description:
             continue
-        seen.add(binding.action)
+        seen.add(action)
         table.add_row(key_label(binding.key), binding.description)
     for key, text in EXTRA:
         table.add_row(key, text)
