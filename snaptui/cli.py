@@ -1,7 +1,9 @@
 """The ``snaptui`` command: parses flags, resolves the AWS settings, starts the TUI or the demo.
 
-Exit codes: 0 success, 2 usage or configuration error, 3 AWS or demo-backend error,
-130 interrupted.
+Exit codes: 0 success, 1 the action ran but something it made failed (or an unexpected
+error), 2 usage or configuration error, 3 AWS or demo-backend error, 4 timed out while
+waiting, 5 refused or aborted (read-only mode, declined confirmation, no --yes without a
+terminal, blocked delete), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ if TYPE_CHECKING:
     from snaptui.aws.settings import AwsSettings
 
 EXIT_OK = 0
+EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_AWS = 3
+EXIT_TIMEOUT = 4
+EXIT_REFUSED = 5
 EXIT_INTERRUPTED = 130
 
 DEMO_REGION = "us-east-1"

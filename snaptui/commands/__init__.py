@@ -11,6 +11,19 @@ import importlib
 
 COMMAND_MODULES = [
     "snaptui.commands.demo",
+    "snaptui.commands.config",
+    "snaptui.commands.doctor",
+    "snaptui.commands.ls",
+    "snaptui.commands.snapshot",
+    "snaptui.commands.restore",
+    "snaptui.commands.compare",
+    "snaptui.commands.image",
+    "snaptui.commands.launch",
+    "snaptui.commands.copy",
+    "snaptui.commands.delete",
+    "snaptui.commands.wait",
+    "snaptui.commands.prune",
+    "snaptui.commands.completion",
 ]
 
 

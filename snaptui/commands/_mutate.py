@@ -1,0 +1,56 @@
+"""The steps every mutating command shares: summary, DryRun preflight, decision, the action.
+
+1. the request's summary (what will be created or deleted, where, what it costs) on stderr;
+2. the permission preflight (a DryRun of the main call, after validation): a missing
+   permission stops the command before anything is sent (exit code 3);
+3. the decision in the audit log: the command line itself for creating commands
+   (``confirmed_by: command line``), the typed id or ``--yes`` for destructive ones;
+4. the action, through the actions layer (tagged, audited, never blindly retried).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from snaptui.cli import EXIT_AWS
+from snaptui.commands._confirm import record
+from snaptui.commands._output import note, print_summary
+from snaptui.commands._runner import CommandError, Context
+
+if TYPE_CHECKING:
+    from snaptui.aws.action_requests import ActionRequest
+    from snaptui.aws.action_results import Permission
+
+__all__ = ["check_permission", "create", "preflight", "show"]
+
+
+def show(request: ActionRequest) -> None:
+    print_summary(f"{request.TITLE}:", request.summary())
+
+
+async def preflight(ctx: Context, request: ActionRequest) -> Permission:
+    """Validate and DryRun ``request``; print the verdict on stderr."""
+    permission = await ctx.client.run(ctx.actions().preflight, request)
+    verdict = "ok" if permission.allowed else "DENIED"
+    note(f"permission check (DryRun {request.OPERATION}): {verdict}: {permission.message}")
+    return permission
+
+
+def check_permission(permission: Permission, request: ActionRequest) -> None:
+    """Stop (exit 3) when the DryRun said IAM does not allow the call."""
+    if permission.allowed:
+        return
+    missing = permission.missing_action or f"ec2:{request.OPERATION}"
+    raise CommandError(
+        f"error: UnauthorizedOperation: IAM does not allow {missing}; nothing was sent "
+        "(see iam/ for the policies snaptui needs)",
+        EXIT_AWS,
+    )
+
+
+async def create(ctx: Context, request: ActionRequest) -> Any:
+    """Summary, preflight, decision and action for a command that creates something."""
+    show(request)
+    check_permission(await preflight(ctx, request), request)
+    await record(ctx, [request], "confirmed", "command line")
+    return await ctx.client.run(ctx.actions().execute, request)
