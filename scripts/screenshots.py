@@ -82,6 +82,22 @@ async def compare(app: SnaptuiApp, pilot) -> None:
     await until(pilot, lambda: getattr(app.screen, "comparison", None) is not None)
 
 
+async def confirm_snapshot(app: SnaptuiApp, pilot) -> None:
+    """A pre-deploy snapshot of a volume: the summary, the permission check, Cancel focused."""
+    from snaptui.ui.screens.action_form import ActionForm
+    from snaptui.ui.screens.confirm import ConfirmScreen
+
+    await loaded(app, pilot)
+    await select(app, pilot, lambda i: i.name == "prod-db-primary")
+    await pilot.press("enter")
+    await select(app, pilot, lambda v: v.device == "/dev/sdf")
+    await pilot.press("s")
+    await until(pilot, lambda: isinstance(app.screen, ActionForm))
+    app.screen.query_one("#field-reason").value = "pre-deploy 4.2.1"
+    app.screen.query_one("#form-review").press()
+    await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+
+
 async def help_screen(app: SnaptuiApp, pilot) -> None:
     await loaded(app, pilot)
     await pilot.press("question_mark")
@@ -92,6 +108,7 @@ SCENES: dict[str, tuple[Scene, tuple[tuple[int, int], ...]]] = {
     "generations": (generations, ((120, 40), (80, 24))),
     "snapshots-pending": (pending, ((120, 40),)),
     "compare": (compare, ((120, 40),)),
+    "confirm-snapshot": (confirm_snapshot, ((120, 40),)),
     "help": (help_screen, ((80, 24),)),
 }
 
