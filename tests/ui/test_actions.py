@@ -31,7 +31,9 @@ def audit_records(path) -> list[dict]:
 
 async def fill_form(pilot, **values) -> ActionForm:
     app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, ActionForm))
+    await wait_for(
+        pilot, lambda: isinstance(app.screen, ActionForm) and bool(app.screen.query("#form-review"))
+    )
     form = app.screen
     for name, value in values.items():
         form.query_one(f"#field-{name}").value = value
@@ -101,7 +103,14 @@ async def test_snapshot_a_volume_confirmed_tagged_tracked_and_audited(seeded, ec
 async def wait_for_confirm(pilot) -> ConfirmScreen:
     form = pilot.app.screen if isinstance(pilot.app.screen, ActionForm) else None
     try:
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), within=20)
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(pilot.app.screen, ConfirmScreen)
+                and bool(pilot.app.screen.query("#confirm-cancel"))
+            ),  # composed, not just pushed
+            within=20,
+        )
     except AssertionError:
         problems = plain(form.query_one("#form-problems")) if form else "?"
         raise AssertionError(f"no confirmation; the form says: {problems}") from None
