@@ -299,9 +299,9 @@ async def test_throttled_polling_backs_off_and_recovers(seeded):
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(app, pilot)
         await wait_for(pilot, lambda: app.client.throttled == 1)
-        await pilot.pause(0.1)
-        jobs = plain(app.browser.query_one("#jobs"))
-        assert "backing off: every 2s" in jobs
+        jobs = app.browser.query_one("#jobs")
+        # The status line shows the doubled interval until the next poll succeeds.
+        await wait_for(pilot, lambda: "backing off: every 2s" in plain(jobs), within=5)
         assert any("RequestLimitExceeded" in n.message for n in app._notifications)
         await wait_for(pilot, lambda: app.inventory.snapshots[snapshot].state == "completed")
         assert app.poll.failures == 0  # recovered: back to the normal interval
