@@ -57,6 +57,25 @@ class ResourceProvider(Provider):
                     return
 
 
+ACTIONS = (
+    ("snapshot", "Snapshot", "the selected volume, or every volume of the selected instance"),
+    ("restore", "Restore as a new volume", "the selected snapshot (and attach it)"),
+    ("create_image", "Create AMI", "from the selected instance or snapshot"),
+    ("launch", "Launch instance", "from the selected AMI"),
+    ("copy_region", "Copy to another region", "the selected snapshot"),
+    ("delete", "Delete", "the selected snapshot or AMI (asks for the typed id)"),
+    ("compare", "Compare", "the selected snapshot with the previous or marked one"),
+)
+
+
+def action_commands(app: SnaptuiApp) -> Iterable[SystemCommand]:
+    """The browser's actions that apply here; none that change anything when read-only."""
+    browser = app.browser
+    for action, title, what in ACTIONS:
+        if browser.check_action(action, ()):
+            yield SystemCommand(title, what, getattr(browser, f"action_{action}"))
+
+
 def system_commands(app: SnaptuiApp) -> Iterable[SystemCommand]:
     from snaptui.ui.views import ViewKind
 
@@ -64,6 +83,7 @@ def system_commands(app: SnaptuiApp) -> Iterable[SystemCommand]:
         yield SystemCommand(
             f"View: {kind}", f"Show all {kind}", partial(app.browser.show_view, kind)
         )
+    yield from action_commands(app)
     yield SystemCommand("Refresh everything", "List all resources again", app.reload_all)
     yield SystemCommand(
         "Pause / resume live refresh", "Stop or restart progress polling", app.action_toggle_pause

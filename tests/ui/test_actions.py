@@ -329,3 +329,20 @@ async def test_read_only_hides_every_action_and_refuses_them(seeded, ec2, tmp_pa
         with pytest.raises(ReadOnlyError):
             await app.client.run(lambda s: s.ctx.call("ec2", "CreateSnapshot", VolumeId=volume))
     assert len(ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]) == count
+
+
+async def test_actions_are_in_the_palette_unless_read_only(seeded, tmp_path):
+    from snaptui.ui.commands import system_commands
+
+    endpoint, _ = seeded
+    app = make_app(endpoint, audit=AuditLog(path=tmp_path / "a.jsonl"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("3")
+        titles = {c.title for c in system_commands(app)}
+        assert {"Restore as a new volume", "Delete", "Compare"} <= titles
+        assert "Launch instance" not in titles  # needs an AMI selected (images view)
+        app.settings = app.settings.__class__(**{**app.settings.__dict__, "read_only": True})
+        titles = {c.title for c in system_commands(app)}
+        assert "Restore as a new volume" not in titles and "Delete" not in titles
+        assert "Compare" in titles  # reading is still fine
