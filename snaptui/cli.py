@@ -163,7 +163,7 @@ def open_session(args: argparse.Namespace, *, quiet: bool = False) -> Iterator[S
 
     Raises UsageError for bad input and DemoError when the demo backend cannot start.
     """
-    from snaptui.aws.resolve import ResolveError, resolve_endpoint, resolve_profile, resolve_region
+    from snaptui.aws.resolve import ResolveError, resolve_endpoint
     from snaptui.aws.settings import AwsSettings
 
     loaded = config.load()
@@ -192,15 +192,15 @@ def open_session(args: argparse.Namespace, *, quiet: bool = False) -> Iterator[S
         return
 
     try:
-        profile = resolve_profile(getattr(args, "profile", None) or cfg.profile)
-        region = resolve_region(region_flag, profile.value, configured=cfg.region).value
+        profile = config.resolve_profile(getattr(args, "profile", None), cfg)
+        region = config.resolve_region(region_flag, profile.value, cfg).value
     except ResolveError as exc:
         raise UsageError(str(exc)) from exc
     settings = AwsSettings(
         region=check_region(region or ""),
         profile=profile.value,
         endpoint_url=endpoint_url,
-        read_only=read_only or (profile.value in cfg.read_only_profiles),
+        read_only=read_only or cfg.is_read_only(profile.value),
     )
     endpoint_label = endpoint_url or resolve_endpoint(None).value or "AWS"
     yield Session(settings, profile.value or "default", endpoint_label, False, cfg, loaded.problem)
@@ -218,6 +218,8 @@ def _run_tui(args: argparse.Namespace) -> int:
             startup_problem=session.config_problem,
             refresh_interval=2.0 if session.demo else session.config.refresh_interval,
             read_only_profiles=session.config.read_only_profiles,
+            config=session.config,
+            state_file=locations.state_file(),
         )
         app.run()
         return app.return_code or EXIT_OK

@@ -1,4 +1,8 @@
-"""Where snaptui keeps its files: XDG directories via platformdirs, overridable for tests."""
+"""Where snaptui keeps its files: XDG directories via platformdirs, overridable for tests.
+
+``config.toml`` is the user's (hand-edited, never rewritten by the UI); ``state.toml`` is the
+app's own (theme and last session chosen in the UI); both are private to the user.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,11 @@ def state_dir() -> Path:
     path = Path(platformdirs.user_state_dir(APP))
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
+
+
+def state_file() -> Path:
+    """``state.toml``: what the user chose inside the UI (theme, last profile and region)."""
+    return state_dir() / "state.toml"
 
 
 def log_file() -> Path:

@@ -40,8 +40,16 @@ class AwsClient:
     that calls ``open()`` is the one results and listener callbacks are delivered to.
     """
 
-    def __init__(self, settings: AwsSettings, *, page_sizes: PageSizes | None = None) -> None:
+    def __init__(
+        self,
+        settings: AwsSettings,
+        *,
+        page_sizes: PageSizes | None = None,
+        prepare_session: Callable[[Any], None] | None = None,
+    ) -> None:
         self._settings = settings
+        self._prepare_session = prepare_session
+        """Passed to AwsContext: runs on the AWS thread with each new AioSession."""
         self._page_sizes = page_sizes
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -82,7 +90,7 @@ class AwsClient:
             raise
 
     async def _open_here(self) -> None:
-        ctx = AwsContext(self._settings)
+        ctx = AwsContext(self._settings, prepare_session=self._prepare_session)
         await ctx.__aenter__()
         ctx.add_listener(self._forward_record)
         self._ctx = ctx

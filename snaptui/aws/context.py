@@ -108,8 +108,17 @@ class AwsContext:
     every client, so a raw ``ctx.client("ec2").create_snapshot(...)`` is refused too.
     """
 
-    def __init__(self, settings: AwsSettings, *, history_size: int = 500) -> None:
+    def __init__(
+        self,
+        settings: AwsSettings,
+        *,
+        history_size: int = 500,
+        prepare_session: Callable[[AioSession], None] | None = None,
+    ) -> None:
         self._settings = settings
+        self._prepare_session = prepare_session
+        """Called with the new AioSession before any client exists: the UI's MFA prompter,
+        the clock-skew watch (snaptui.aws.credentials, snaptui.aws.clock_skew)."""
         self._stack: AsyncExitStack | None = None
         self._clients: dict[str, Any] = {}
         # service -> {"describe_snapshots" or "DescribeSnapshots": ("DescribeSnapshots",
@@ -123,6 +132,12 @@ class AwsContext:
         return self._settings
 
     @property
+    def prepare_session(self) -> Callable[[AioSession], None] | None:
+        """The session hook; pass it on to a context for another region (same credentials,
+        no second MFA prompt, no getpass on the terminal)."""
+        return self._prepare_session
+
+    @property
     def history(self) -> tuple[CallRecord, ...]:
         """The most recent calls, oldest first."""
         return tuple(self._history)
@@ -133,6 +148,8 @@ class AwsContext:
         stack = AsyncExitStack()
         try:
             session = AioSession(profile=self._settings.profile)
+            if self._prepare_session is not None:
+                self._prepare_session(session)
             config = self._config(session)
             for service in SERVICES:
                 client = await stack.enter_async_context(

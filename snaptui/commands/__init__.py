@@ -11,6 +11,8 @@ import importlib
 
 COMMAND_MODULES = [
     "snaptui.commands.demo",
+    "snaptui.commands.config",
+    "snaptui.commands.doctor",
     "snaptui.commands.ls",
     "snaptui.commands.snapshot",
     "snaptui.commands.restore",

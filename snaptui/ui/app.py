@@ -25,11 +25,14 @@ from snaptui.aws.context import CallRecord
 from snaptui.aws.errors import AwsError, ThrottledError
 from snaptui.aws.models import Identity
 from snaptui.aws.settings import AwsSettings
+from snaptui.config import Config
 from snaptui.ui.action_flow import ActionFlowMixin
+from snaptui.ui.auth import AuthGlue
 from snaptui.ui.commands import ResourceProvider, system_commands
 from snaptui.ui.inventory import Inventory, Kind
 from snaptui.ui.messages import InventoryChanged, SessionChanged, SnapshotsUpdated
 from snaptui.ui.polling import PollSchedule
+from snaptui.ui.preferences import Preferences
 from snaptui.ui.screens.browser import BrowserScreen
 from snaptui.ui.widgets.status_bar import SessionInfo
 
@@ -63,8 +66,17 @@ class SnaptuiApp(ActionFlowMixin, App[None]):
         client_factory: ClientFactory = AwsClient,
         audit: AuditLog | None = None,
         clock: Clock | None = None,
+        config: Config | None = None,
+        state_file: Path | None = None,
     ) -> None:
         super().__init__()
+        # -- config.toml, state.toml, credentials (snaptui.ui.preferences, snaptui.ui.auth) ---
+        self.config = config or Config()
+        self.preferences = Preferences(self, self.config, state_file)
+        self.auth = AuthGlue(self)
+        client_factory = self.auth.wrap_factory(client_factory)
+        read_only_profiles = read_only_profiles | self.config.read_only_profiles
+        # ---------------------------------------------------------------------------------------
         self.settings = settings
         self.client_factory = client_factory
         self.client = client_factory(settings)
@@ -99,6 +111,7 @@ class SnaptuiApp(ActionFlowMixin, App[None]):
     # -- lifecycle ------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self.preferences.apply()  # theme and key remapping (snaptui.ui.preferences)
         self.client.add_listener(self.calls.append)
         self.browser = BrowserScreen()
         self.push_screen(self.browser)
@@ -182,6 +195,8 @@ class SnaptuiApp(ActionFlowMixin, App[None]):
     def report_error(self, error: AwsError, doing: str) -> None:
         """One line with the AWS code and the resource; the view keeps its last good data."""
         self.last_error = f"{error} (while {doing}; r retries)"
+        if self.auth.offer_reauth(error, doing):  # credentials: pause, re-auth (snaptui.ui.auth)
+            return
         self.notify(f"{error}", title=f"Error {doing}", severity="error", timeout=12)
         self.tell(SessionChanged())
 
@@ -285,6 +300,8 @@ class SnaptuiApp(ActionFlowMixin, App[None]):
         for kind in Kind:
             self.tell(InventoryChanged(kind))
         self.tell(SessionChanged())
+        self.refresh_bindings()  # read-only may have changed: mutating actions hide or show
+        self.preferences.remember_session(settings)  # last profile and region, in state.toml
         self.load(*Kind)
 
     def reload_all(self) -> None:
@@ -313,7 +330,7 @@ class SnaptuiApp(ActionFlowMixin, App[None]):
         from snaptui.aws.resolve import ResolveError, profile_region
 
         try:
-            region = profile_region(name) or self.settings.region
+            region = self.config.region_for(name) or profile_region(name) or self.settings.region
         except ResolveError as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return
