@@ -7,6 +7,7 @@ mutating calls in read-only mode whatever happens here; the UI also hides them.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -23,6 +24,7 @@ from snaptui.aws.action_results import (
 )
 from snaptui.aws.audit import AuditScope, record_decision
 from snaptui.aws.errors import AwsError
+from snaptui.aws.models import FrozenMap
 from snaptui.aws.validation import ValidationError
 from snaptui.ui.action_specs import ActionSpec
 from snaptui.ui.inventory import Kind
@@ -79,6 +81,18 @@ def result_message(result: Any) -> str:
     return "Done"
 
 
+def with_config_tags(request: Any, app: Any) -> Any:
+    """Add the config's tags ([tags] and [profiles.X].tags) to what the request creates;
+    the request's own tags win on a clash. Deletes carry no tags."""
+    config = getattr(app, "config", None)
+    if config is None or not hasattr(request, "tags"):
+        return request
+    extra = config.tags_for(app.settings.profile)
+    if not extra:
+        return request
+    return replace(request, tags=FrozenMap({**extra, **request.tags}))
+
+
 class ActionFlowMixin:
     """Needs the app's ``client``, ``actions``, ``audit``, ``settings``, ``identity``."""
 
@@ -101,6 +115,7 @@ class ActionFlowMixin:
                 request = await self.client.run(spec.plan, values)
             except AwsError as exc:
                 return None, [str(exc)]
+            request = with_config_tags(request, self)
             try:
                 await self.client.run(self.actions.validate, request)
             except ValidationError as exc:

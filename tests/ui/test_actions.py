@@ -346,3 +346,29 @@ async def test_actions_are_in_the_palette_unless_read_only(seeded, tmp_path):
         titles = {c.title for c in system_commands(app)}
         assert "Restore as a new volume" not in titles and "Delete" not in titles
         assert "Compare" in titles  # reading is still fine
+
+
+async def test_config_tags_go_on_everything_created(seeded, ec2, tmp_path):
+    from snaptui.config import load
+
+    config_file = tmp_path / "config.toml"
+    config_file.write_text('[tags]\nteam = "platform"\ncost-center = "cc-1234"\n')
+    endpoint, summary = seeded
+    app = make_app(
+        endpoint, audit=AuditLog(path=tmp_path / "a.jsonl"), config=load(config_file).config
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_volumes_of(pilot, app, "prod-db-primary")
+        await move_to(pilot, app, summary.ebs_direct_volume_id)
+        await pilot.press("s")
+        await fill_form(pilot, reason="tagged by config")
+        await confirm(pilot)
+        await wait_for(
+            pilot, lambda: any("Snapshot snap-" in n.message for n in app._notifications)
+        )
+    created = ec2.describe_snapshots(
+        Filters=[{"Name": "tag:snaptui:reason", "Values": ["tagged by config"]}]
+    )["Snapshots"]
+    assert len(created) == 1
+    tags = tags_of(created[0])
+    assert tags["team"] == "platform" and tags["cost-center"] == "cc-1234"
