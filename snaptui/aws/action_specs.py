@@ -179,6 +179,23 @@ def _provenance(
     )
 
 
+def _snapshot_provenance(
+    now: datetime, identity: Identity, request: Any, snapshot: Snapshot
+) -> Provenance:
+    """Provenance of something made from *snapshot* (a restored volume, a copy): the snapshot,
+    and the volume, instance and device it was taken from, as far as its tags say."""
+    return _provenance(
+        now,
+        identity,
+        request,
+        name=request.name,
+        source_snapshot=snapshot.id,
+        source_volume=None if snapshot.is_copy else snapshot.volume_id,
+        source_instance=snapshot.tags.get(SOURCE_INSTANCE_TAG),
+        source_device=snapshot.tags.get(SOURCE_DEVICE_TAG),
+    )
+
+
 async def build_spec(
     service: Ec2Service,
     request: ActionRequest,
@@ -382,16 +399,7 @@ async def _restore_spec(
     elif request.device:
         problems.append("a device name was given without an instance: choose one, or clear it")
     require(problems)
-    provenance = _provenance(
-        now,
-        identity,
-        request,
-        name=request.name,
-        source_snapshot=snapshot.id,
-        source_volume=None if snapshot.is_copy else snapshot.volume_id,
-        source_instance=snapshot.tags.get(SOURCE_INSTANCE_TAG),
-        source_device=snapshot.tags.get(SOURCE_DEVICE_TAG),
-    )
+    provenance = _snapshot_provenance(now, identity, request, snapshot)
     tags = _tag_plan(provenance.tags(), request.tags, snapshot.tags)
     params: dict[str, Any] = {
         "SnapshotId": snapshot.id,
@@ -632,16 +640,7 @@ async def _copy_spec(
     if request.kms_key_id and not (request.encrypted or snapshot.encrypted):
         problems.append("a KMS key is only used for an encrypted copy: set encrypted")
     require(problems)
-    provenance = _provenance(
-        now,
-        identity,
-        request,
-        name=request.name,
-        source_snapshot=snapshot.id,
-        source_volume=None if snapshot.is_copy else snapshot.volume_id,
-        source_instance=snapshot.tags.get(SOURCE_INSTANCE_TAG),
-        source_device=snapshot.tags.get(SOURCE_DEVICE_TAG),
-    )
+    provenance = _snapshot_provenance(now, identity, request, snapshot)
     tags = _tag_plan(provenance.tags(), request.tags, snapshot.tags)
     params: dict[str, Any] = {
         "SourceRegion": ctx.settings.region,
