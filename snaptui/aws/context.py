@@ -2,11 +2,23 @@
 
 An AwsContext belongs to the event loop it was entered on (aiohttp sessions are loop-bound):
 create and use it inside that loop only. ``AwsClient`` runs one on a background thread.
+
+Retries. Reads, DryRuns and calls with a ClientToken go through clients with botocore's
+standard retries (throttling, 5xx, timeouts, resets: safe, since sending them twice changes
+nothing). A mutating call without a ClientToken (CreateSnapshot, CreateImage...) must never be
+re-sent blindly: after a timeout or a reset AWS may already have applied it, and a second send
+would make a second snapshot. Those go through a second EC2 client that botocore never
+retries; ``call()`` retries them itself only when the failure proves nothing was applied
+(throttling, or no connection at all), and leaves the ambiguous rest to the actions layer,
+which looks for what the call would have made (``snaptui.aws.actions``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import random
+import socket
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -16,6 +28,8 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
 
+import aiohttp
+import botocore.exceptions as bex
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 from botocore.exceptions import ClientError
@@ -23,6 +37,7 @@ from botocore.exceptions import ClientError
 from snaptui.aws.errors import (
     NotSupportedError,
     ReadOnlyError,
+    ThrottledError,
     is_aws_failure,
     is_read_only_operation,
     request_id_of,
@@ -39,6 +54,9 @@ log = logging.getLogger(__name__)
 SERVICES = ("ec2", "ebs", "sts")
 MAX_POOL_CONNECTIONS = 16
 """A little above botocore's 10: progress polling, paging and a user action can overlap."""
+SINGLE_SHOT_SERVICES = ("ec2",)
+"""Services with a second, never-retried client for mutating calls without a ClientToken."""
+MAX_BACKOFF = 20.0
 
 
 @dataclass(frozen=True)
@@ -121,6 +139,10 @@ class AwsContext:
         the clock-skew watch (snaptui.aws.credentials, snaptui.aws.clock_skew)."""
         self._stack: AsyncExitStack | None = None
         self._clients: dict[str, Any] = {}
+        self._single_shot: dict[str, Any] = {}
+        """service -> a client botocore never retries (see the module doc)."""
+        self.sleep: Callable[[float], Any] = asyncio.sleep
+        """How ``call()`` waits before its own retries (tests replace it)."""
         # service -> {"describe_snapshots" or "DescribeSnapshots": ("DescribeSnapshots",
         # "describe_snapshots")}
         self._operations: dict[str, dict[str, tuple[str, str]]] = {}
@@ -151,26 +173,23 @@ class AwsContext:
             if self._prepare_session is not None:
                 self._prepare_session(session)
             config = self._config(session)
+            single_shot = config.merge(
+                AioConfig(retries={"mode": "standard", "total_max_attempts": 1})
+            )
             for service in SERVICES:
-                client = await stack.enter_async_context(
-                    session.create_client(
-                        service,
-                        region_name=self._settings.region,
-                        endpoint_url=self._settings.endpoint_url,
-                        config=config,
-                    )
-                )
-                if self._settings.read_only:
-                    client.meta.events.register(
-                        "before-call", _refuse_mutations, unique_id="snaptui-read-only"
-                    )
+                client = await self._open(stack, session, service, config)
                 self._clients[service] = client
                 operations = {}
                 for python_name, api_name in client.meta.method_to_api_mapping.items():
                     operations[python_name] = operations[api_name] = (api_name, python_name)
                 self._operations[service] = operations
+                if service in SINGLE_SHOT_SERVICES:
+                    self._single_shot[service] = await self._open(
+                        stack, session, service, single_shot
+                    )
         except BaseException as exc:
             self._clients.clear()
+            self._single_shot.clear()
             await stack.aclose()
             if is_aws_failure(exc):
                 raise translate(
@@ -179,6 +198,23 @@ class AwsContext:
             raise
         self._stack = stack
         return self
+
+    async def _open(
+        self, stack: AsyncExitStack, session: AioSession, service: str, config: AioConfig
+    ) -> Any:
+        client = await stack.enter_async_context(
+            session.create_client(
+                service,
+                region_name=self._settings.region,
+                endpoint_url=self._settings.endpoint_url,
+                config=config,
+            )
+        )
+        if self._settings.read_only:
+            client.meta.events.register(
+                "before-call", _refuse_mutations, unique_id="snaptui-read-only"
+            )
+        return client
 
     async def __aexit__(
         self,
@@ -192,6 +228,7 @@ class AwsContext:
         """Close the clients (idempotent)."""
         stack, self._stack = self._stack, None
         self._clients.clear()
+        self._single_shot.clear()
         if stack is not None:
             await stack.aclose()
 
@@ -263,8 +300,14 @@ class AwsContext:
                     resource=resource,
                     service=service,
                 )
+            single_shot = self._single_shot.get(service)
+            if single_shot is not None and _needs_single_shot(api_name, params):
+                send = getattr(single_shot, python_name)
+                method = lambda: self._send_once_safely(send, params)  # noqa: E731
+            else:
+                method = lambda: getattr(client, python_name)(**params)  # noqa: E731
             try:
-                response: dict[str, Any] = await getattr(client, python_name)(**params)
+                response: dict[str, Any] = await method()
             except ClientError as exc:
                 error_code = (exc.response.get("Error") or {}).get("Code")
                 if params.get("DryRun") and error_code == "DryRunOperation":
@@ -306,6 +349,28 @@ class AwsContext:
                 )
             )
 
+    async def _send_once_safely(
+        self, send: Callable[..., Any], params: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Send a call that must not be applied twice; retry only what was surely not applied."""
+        attempt = 1
+        while True:
+            try:
+                response: dict[str, Any] = await send(**params)
+            except Exception as exc:
+                if attempt >= self._settings.max_attempts or not _surely_not_applied(exc):
+                    raise
+                delay = random.random() * min(MAX_BACKOFF, 2.0 ** (attempt - 1))
+                log.info(
+                    "retrying after %s (attempt %d) in %.1f s", type(exc).__name__, attempt, delay
+                )
+                await self.sleep(delay)
+                attempt += 1
+                continue
+            meta = response.setdefault("ResponseMetadata", {})
+            meta["SafeRetries"] = attempt - 1
+            return response
+
     async def dry_run(
         self, service: str, operation: str, resource: str | None = None, **params: Any
     ) -> bool:
@@ -324,6 +389,34 @@ class AwsContext:
                 listener(record)
             except Exception:  # a broken listener must not break AWS calls
                 log.exception("call listener %r failed", listener)
+
+
+def _needs_single_shot(api_name: str, params: Mapping[str, Any]) -> bool:
+    """A mutating, non-DryRun call without a ClientToken: sending it twice could apply it
+    twice."""
+    return (
+        not is_read_only_operation(api_name)
+        and not params.get("DryRun")
+        and not params.get("ClientToken")
+    )
+
+
+def _surely_not_applied(exc: BaseException) -> bool:
+    """Throttling, and connections that never opened: AWS refused or never saw the request.
+
+    A reset after the request was sent is not one of them, although aiobotocore reports it as
+    the same EndpointConnectionError as a refused connect: only the underlying aiohttp
+    connector error (or a DNS failure) proves the request never left.
+    """
+    if isinstance(exc, bex.ConnectTimeoutError):
+        return True
+    if isinstance(exc, bex.EndpointConnectionError):
+        cause = exc.kwargs.get("error")
+        return isinstance(cause, aiohttp.ClientConnectorError | socket.gaierror)
+    if not isinstance(exc, ClientError):
+        return False
+    error = translate(exc, operation="?")
+    return isinstance(error, ThrottledError) and error.code != "PriorRequestNotComplete"
 
 
 def _refuse_mutations(model: Any, **_: Any) -> None:
