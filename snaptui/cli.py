@@ -171,6 +171,11 @@ def open_session(args: argparse.Namespace, *, quiet: bool = False) -> Iterator[S
     endpoint_url = getattr(args, "endpoint_url", None)
     region_flag = getattr(args, "region", None)
     read_only = bool(getattr(args, "read_only", False)) or cfg.read_only
+    network = {
+        "connect_timeout": cfg.network.connect_timeout,
+        "read_timeout": cfg.network.read_timeout,
+        "max_attempts": cfg.network.max_attempts,
+    }
     if endpoint_url:
         check_endpoint_url(endpoint_url)
     if region_flag:
@@ -187,6 +192,7 @@ def open_session(args: argparse.Namespace, *, quiet: bool = False) -> Iterator[S
                 region=region_flag or DEMO_REGION,
                 endpoint_url=backend.endpoint_url,
                 read_only=read_only,
+                **network,
             )
             yield Session(settings, "demo", backend.endpoint_url, True, cfg, loaded.problem)
         return
@@ -201,6 +207,7 @@ def open_session(args: argparse.Namespace, *, quiet: bool = False) -> Iterator[S
         profile=profile.value,
         endpoint_url=endpoint_url,
         read_only=read_only or cfg.is_read_only(profile.value),
+        **network,
     )
     endpoint_label = endpoint_url or resolve_endpoint(None).value or "AWS"
     yield Session(settings, profile.value or "default", endpoint_label, False, cfg, loaded.problem)

@@ -33,6 +33,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "LoadedConfig",
+    "NetworkSettings",
     "ProfileSettings",
     "RestoreDefaults",
     "load",
@@ -91,6 +92,18 @@ class RestoreDefaults:
 
 
 @dataclass(frozen=True)
+class NetworkSettings:
+    """``[network]``: how long to wait for AWS and how often to try (botocore's own defaults
+    are 60 s reads and 3 attempts; a bastion on a flaky link wants to hear sooner)."""
+
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    max_attempts: int = 5
+    """Attempts per request, the first included. Calls that must not be applied twice are
+    only re-sent when AWS refused them (see snaptui.aws.context)."""
+
+
+@dataclass(frozen=True)
 class Config:
     """Settings from ``config.toml``; every field has a default."""
 
@@ -109,6 +122,7 @@ class Config:
     keys: Mapping[str, str] = field(default_factory=dict)
     """Key remapping: binding id -> keys, e.g. ``{"refresh": "ctrl+r,f5"}`` (App.set_keymap)."""
     restore: RestoreDefaults = field(default_factory=RestoreDefaults)
+    network: NetworkSettings = field(default_factory=NetworkSettings)
     profiles: Mapping[str, ProfileSettings] = field(default_factory=dict)
 
     @property
@@ -144,6 +158,11 @@ class Config:
         data["tags"] = dict(self.tags)
         data["keys"] = dict(self.keys)
         data["restore"] = {"volume_type": self.restore.volume_type, "attach": self.restore.attach}
+        data["network"] = {
+            "connect_timeout": self.network.connect_timeout,
+            "read_timeout": self.network.read_timeout,
+            "max_attempts": self.network.max_attempts,
+        }
         profiles: dict[str, Any] = {}
         for name, p in self.profiles.items():
             table: dict[str, Any] = {"read_only": p.read_only}
@@ -265,6 +284,29 @@ def _restore(data: Mapping[str, Any]) -> RestoreDefaults:
     return RestoreDefaults(volume_type=volume_type, attach=attach)
 
 
+def _number(table: Mapping[str, Any], key: str, default: float, low: float, high: float) -> float:
+    value = table.get(key, default)
+    if not isinstance(value, int | float) or isinstance(value, bool) or not low <= value <= high:
+        raise ConfigError(
+            ("network", key), f"[network] `{key}` must be a number from {low:g} to {high:g}"
+        )
+    return value
+
+
+def _network(data: Mapping[str, Any]) -> NetworkSettings:
+    table = _table(data, "network")
+    attempts = _number(table, "max_attempts", 5, 1, 20)
+    if not isinstance(attempts, int):
+        raise ConfigError(
+            ("network", "max_attempts"), "[network] `max_attempts` must be a whole number"
+        )
+    return NetworkSettings(
+        connect_timeout=float(_number(table, "connect_timeout", 5.0, 0.1, 300)),
+        read_timeout=float(_number(table, "read_timeout", 30.0, 0.1, 900)),
+        max_attempts=attempts,
+    )
+
+
 def _profiles(data: Mapping[str, Any]) -> dict[str, ProfileSettings]:
     profiles: dict[str, ProfileSettings] = {}
     for name, table in _table(data, "profiles").items():
@@ -303,19 +345,23 @@ KNOWN_KEYS: dict[tuple[str, ...], frozenset[str]] = {
             "tags",
             "keys",
             "restore",
+            "network",
             "profiles",
         }
     ),
     ("restore",): frozenset({"volume_type", "attach"}),
+    ("network",): frozenset({"connect_timeout", "read_timeout", "max_attempts"}),
 }
 _PROFILE_KEYS = frozenset({"read_only", "region", "tags"})
 
 
 def _unknown_keys(data: Mapping[str, Any]) -> list[tuple[str, ...]]:
     unknown = [(k,) for k in data if k not in KNOWN_KEYS[()]]
-    restore = data.get("restore")
-    if isinstance(restore, dict):
-        unknown += [("restore", k) for k in restore if k not in KNOWN_KEYS[("restore",)]]
+    for table_name in ("restore", "network"):
+        table = data.get(table_name)
+        if isinstance(table, dict):
+            known = KNOWN_KEYS[(table_name,)]
+            unknown += [(table_name, k) for k in table if k not in known]
     profiles = data.get("profiles")
     if isinstance(profiles, dict):
         for name, table in profiles.items():
@@ -335,6 +381,7 @@ def parse(data: Mapping[str, Any]) -> Config:
         tags=_tags(data, ("tags",)) if "tags" in data else {},
         keys=_keys(data),
         restore=_restore(data),
+        network=_network(data),
         profiles=_profiles(data),
     )
 

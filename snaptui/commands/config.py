@@ -63,6 +63,14 @@ volume_type = "same"
 # snapshot's volume was attached to (still confirmed).
 attach = "ask"
 
+# How long to wait for AWS, and how often to try a request (the first try included).
+# Calls that must not run twice (CreateSnapshot, CreateImage...) are only sent again when AWS
+# refused them (throttling) or the connection never opened.
+[network]
+connect_timeout = 5
+read_timeout = 30
+max_attempts = 5
+
 # Key remapping: binding id = "keys" (comma-separated; Textual key names). Ids include
 # quit, help, filter, command, refresh, compare, back, open, pause, action_log, details,
 # copy_id, mark, sort_next, sort_reverse, view_instances ... (snaptui doctor does not

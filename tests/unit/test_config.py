@@ -165,3 +165,37 @@ def test_resolution_order_flag_env_profile_config(monkeypatch, tmp_path):
     env_region = config.resolve_region(None, "prod", cfg, {"AWS_DEFAULT_REGION": "sa-east-1"})
     assert env_region == Resolved("sa-east-1", "AWS_DEFAULT_REGION")
     assert config.resolve_region(None, "dev", cfg, env) == Resolved("us-east-2", "profile dev")
+
+
+def test_network_settings_reach_the_aws_settings(tmp_path, monkeypatch):
+    import argparse
+
+    from snaptui.cli import open_session
+
+    path = tmp_path / "config.toml"
+    path.write_text("[network]\nconnect_timeout = 2\nread_timeout = 7.5\nmax_attempts = 3\n")
+    monkeypatch.setenv("SNAPTUI_CONFIG", str(path))
+    args = argparse.Namespace(endpoint_url="http://127.0.0.1:9", region="us-east-1")
+    with open_session(args) as session:
+        settings = session.settings
+    assert (settings.connect_timeout, settings.read_timeout, settings.max_attempts) == (2, 7.5, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "[network]\nread_timeout = 0",
+            "[network] `read_timeout` must be a number from 0.1 to 900",
+        ),
+        ("[network]\nmax_attempts = 2.5", "[network] `max_attempts` must be a whole number"),
+        (
+            '[network]\nconnect_timeout = "5"',
+            "[network] `connect_timeout` must be a number from 0.1 to 300",
+        ),
+        ("[network]\nretries = 3", "unknown key `network.retries` ignored"),
+    ],
+)
+def test_bad_network_settings_name_the_key(tmp_path, text, message):
+    loaded = config.parse_text(text, tmp_path / "c.toml")
+    assert message in (loaded.problem or "")
