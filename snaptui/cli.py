@@ -9,7 +9,6 @@ terminal, blocked delete), 130 interrupted.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import re
 import sys
@@ -21,6 +20,7 @@ from urllib.parse import urlsplit
 
 from snaptui import __version__, config, locations
 from snaptui.demo.backend import DemoError
+from snaptui.logs import debug_requested, setup_logging
 
 if TYPE_CHECKING:
     from snaptui.aws.settings import AwsSettings
@@ -70,6 +70,13 @@ def add_session_flags(parser: argparse.ArgumentParser, *, in_command: bool = Fal
         help="refuse every call that would change anything",
     )
     parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS if in_command else False,
+        help="log every AWS request and response to the log file (credentials redacted); "
+        "SNAPTUI_DEBUG=1 does the same",
+    )
+    parser.add_argument(
         "--demo",
         action="store_true",
         default=argparse.SUPPRESS if in_command else False,
@@ -113,21 +120,6 @@ def check_region(region: str) -> str:
             f"{region!r} is not an AWS region name: use one like us-east-1 or eu-west-2"
         )
     return region
-
-
-def _setup_logging() -> None:
-    """Log to a file: the terminal belongs to the UI, and nothing may print over it."""
-    try:
-        handler: logging.Handler = logging.FileHandler(locations.log_file(), encoding="utf-8")
-    except OSError:
-        handler = logging.NullHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
-    for noisy in ("botocore", "aiobotocore", "urllib3", "werkzeug", "moto"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    logging.captureWarnings(True)
 
 
 def _use_demo_credentials() -> None:
@@ -235,7 +227,7 @@ def _run_tui(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    _setup_logging()
+    setup_logging(debug=debug_requested(bool(getattr(args, "debug", False))))
     try:
         if args.command:
             return int(args.run(args))

@@ -45,6 +45,7 @@ from snaptui.aws.errors import (
     translate,
 )
 from snaptui.aws.models import FrozenMap
+from snaptui.aws.redaction import remember_secret
 from snaptui.aws.settings import AwsSettings
 
 __all__ = ["SERVICES", "AwsContext", "CallListener", "CallRecord"]
@@ -187,6 +188,7 @@ class AwsContext:
                     self._single_shot[service] = await self._open(
                         stack, session, service, single_shot
                     )
+            await _remember_credentials(session)
         except BaseException as exc:
             self._clients.clear()
             self._single_shot.clear()
@@ -389,6 +391,14 @@ class AwsContext:
                 listener(record)
             except Exception:  # a broken listener must not break AWS calls
                 log.exception("call listener %r failed", listener)
+
+
+async def _remember_credentials(session: AioSession) -> None:
+    """Let ``redact`` replace the resolved secret key and token wherever they might appear."""
+    credentials = await session.get_credentials()  # resolved (and cached) by create_client
+    if credentials is not None:
+        frozen = await credentials.get_frozen_credentials()
+        remember_secret(frozen.secret_key, frozen.token)
 
 
 def _needs_single_shot(api_name: str, params: Mapping[str, Any]) -> bool:

@@ -17,6 +17,8 @@ import aiohttp
 from botocore import exceptions as bex
 from botocore.parsers import ResponseParserError
 
+from snaptui.aws.redaction import redact
+
 __all__ = [
     "AccessDeniedError",
     "AwsError",
@@ -138,23 +140,6 @@ def is_read_only_operation(operation: str) -> bool:
     nothing but reads leaves the machine.
     """
     return operation.startswith(_READ_PREFIXES)
-
-
-# ---------------------------------------------------------------------------------------------
-# Redaction.
-
-_ACCESS_KEY_RE = re.compile(r"\b(?:AKIA|ASIA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|AGPA)[A-Z0-9]{12,}\b")
-_SECRET_KV_RE = re.compile(
-    r"(?i)\b(aws_secret_access_key|aws_session_token|secretaccesskey|sessiontoken|"
-    r"x-amz-security-token|x-amz-signature|signature|credential|authorization)"
-    r"(\s*[=:]\s*)([^\s,;&'\"]+)"
-)
-
-
-def redact(text: str) -> str:
-    """Remove access key ids, secrets, tokens and signatures from a message."""
-    text = _ACCESS_KEY_RE.sub("<access-key>", text)
-    return _SECRET_KV_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}<redacted>", text)
 
 
 def safe_endpoint(url: str | None) -> str | None:

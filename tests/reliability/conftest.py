@@ -18,8 +18,9 @@ def proxy(moto: str) -> Iterator[FaultProxy]:
 
 @pytest.fixture
 def seeded_proxy(moto: str, proxy: FaultProxy) -> FaultProxy:
-    """The proxy in front of moto seeded with the demo's small fleet."""
+    """The proxy in front of moto seeded with the demo's small fleet (``proxy.fleet`` is the
+    seed's summary: the ids of its notable volumes and snapshots)."""
     from snaptui.demo.seed import seed
 
-    seed("small")
+    proxy.fleet = seed("small")  # type: ignore[attr-defined]
     return proxy
