@@ -181,7 +181,7 @@ class Actions:
         spec = await self._spec(service, request)
         if spec.target_region:
             async with other_region(
-                service.ctx.settings, spec.target_region, listeners=self._region_listeners
+                service.ctx, spec.target_region, listeners=self._region_listeners
             ) as ctx:
                 return await self._dry_run(ctx, spec)
         return await self._dry_run(service.ctx, spec)
@@ -683,7 +683,7 @@ class Actions:
         self._check_audit()
         rid = request.request_id
         async with other_region(
-            service.ctx.settings, request.target_region, listeners=self._region_listeners
+            service.ctx, request.target_region, listeners=self._region_listeners
         ) as target:
             response: Mapping[str, Any] | None = None
             recovered_from: str | None = None

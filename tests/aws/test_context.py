@@ -252,3 +252,16 @@ async def test_read_write_context_has_no_refusal_handler(ctx: AwsContext, ec2) -
     volume_id = make_volume(ec2)
     created = await ctx.client("ec2").create_snapshot(VolumeId=volume_id)
     assert own_snapshot_ids(ec2) == {created["SnapshotId"]}
+
+
+async def test_a_context_for_another_region_keeps_the_session_hook(settings) -> None:
+    """CopySnapshot's destination context must ask an MFA code through the UI's hook too."""
+    from snaptui.aws.regions import other_region
+
+    sessions: list[object] = []
+    async with AwsContext(settings, prepare_session=sessions.append) as ctx:
+        async with other_region(ctx, "eu-west-1") as target:
+            assert target.settings.region == "eu-west-1"
+            assert target.settings.endpoint_url == settings.endpoint_url
+            await target.call("ec2", "DescribeVolumes")
+    assert len(sessions) == 2 and sessions[0] is not sessions[1]
