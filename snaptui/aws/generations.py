@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from types import MappingProxyType
 from typing import Any
@@ -33,6 +33,8 @@ __all__ = [
     "find_sets",
     "generations_for_volume",
     "group_generations",
+    "refreshed",
+    "same_grouping",
 ]
 
 SET_ID_TAG = "snaptui:set-id"
@@ -229,6 +231,51 @@ def group_generations(
         lineages=MappingProxyType(lineages),
         orphans=MappingProxyType(orphans),
         copies=MappingProxyType(copies),
+        sets=MappingProxyType(sets),
+        _by_id=MappingProxyType(by_id),
+    )
+
+
+def same_grouping(old: Snapshot, new: Snapshot) -> bool:
+    """True when ``new`` belongs exactly where ``old`` was: same volume, time, tags and
+    description (copies are recognised by the description). State, progress and the rest
+    do not move a snapshot."""
+    return (old.volume_id, old.start_time, old.tags, old.description) == (
+        new.volume_id,
+        new.start_time,
+        new.tags,
+        new.description,
+    )
+
+
+def refreshed(index: GenerationIndex, snapshots: Iterable[Snapshot]) -> GenerationIndex | None:
+    """``index`` with fresh descriptions of snapshots it holds swapped in place.
+
+    A progress poll changes state and progress only, and regrouping 10,000 snapshots for that
+    took ~200 ms of the UI loop. Returns None when a snapshot is new or would move (then
+    ``group_generations`` must run again).
+    """
+    by_id = dict(index._by_id)
+    groups = {"lineages": dict(index.lineages), "orphans": dict(index.orphans)}
+    groups["copies"] = dict(index.copies)
+    sets = dict(index.sets)
+    for snap in snapshots:
+        old = by_id.get(snap.id)
+        if old is None or not same_grouping(old.snapshot, snap):
+            return None
+        fresh = replace(old, snapshot=snap)
+        by_id[snap.id] = fresh
+        key = snap.source_snapshot_id or snap.id if snap.is_copy else snap.volume_id
+        name = "copies" if snap.is_copy else "lineages" if key in groups["lineages"] else "orphans"
+        gens = list(groups[name][key])
+        gens[old.position] = fresh
+        groups[name][key] = tuple(gens)
+        if old.set_id is not None and old.set_id in sets:
+            sets[old.set_id] = tuple(snap if m.id == snap.id else m for m in sets[old.set_id])
+    return GenerationIndex(
+        lineages=MappingProxyType(groups["lineages"]),
+        orphans=MappingProxyType(groups["orphans"]),
+        copies=MappingProxyType(groups["copies"]),
         sets=MappingProxyType(sets),
         _by_id=MappingProxyType(by_id),
     )

@@ -39,9 +39,14 @@ class PageSizes:
     volumes: int = 500
     instances: int = 200
     images: int = 200
+    first: int = 100
+    """MaxResults of the first page of every listing, when smaller: the first rows reach the
+    screen after parsing 100 items, not 500 (measured: 0.37 s instead of 1.1 s for the first
+    snapshots of 10,000 on the demo backend). The cursor in NextToken does not depend on the
+    page size, so later pages use the full size."""
 
     def __post_init__(self) -> None:
-        for name in ("snapshots", "volumes", "instances", "images"):
+        for name in ("snapshots", "volumes", "instances", "images", "first"):
             if not 5 <= getattr(self, name) <= 1000:
                 raise ValueError(f"page size for {name} must be within 5..1000 (AWS limits)")
 
@@ -80,6 +85,9 @@ class Ec2Service:
     ) -> AsyncIterator[list[T]]:
         """Yield one list of models per response, following NextToken until it runs out."""
         seen_tokens: set[str] = set()
+        full = params.get("MaxResults")
+        if full is not None and self.page_sizes.first < full:
+            params = {**params, "MaxResults": self.page_sizes.first}
         while True:
             response = await self.ctx.call("ec2", operation, **params)
             yield [parse(item) for item in response.get(key) or ()]
@@ -96,6 +104,8 @@ class Ec2Service:
                 )
             seen_tokens.add(token)
             params = {**params, "NextToken": token}
+            if full is not None:
+                params["MaxResults"] = full
 
     async def instances(self) -> AsyncIterator[list[Instance]]:
         """Pages of instances (all states, terminated ones included while AWS lists them)."""

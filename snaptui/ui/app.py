@@ -5,6 +5,7 @@ Screens read the inventory and redraw on messages; they never talk to AWS themse
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
@@ -178,6 +179,7 @@ class SnaptuiApp(ActionFlowMixin, App[None]):
             async for page in self._pages(kind):
                 received.extend(page)
                 self.inventory.add_page(kind, page)
+                _settle_heap()
                 self.loading[kind] = len(received)
                 self.tell(InventoryChanged(kind))
                 self.tell(SessionChanged())
@@ -350,3 +352,14 @@ class SnaptuiApp(ActionFlowMixin, App[None]):
         from snaptui.ui.screens.action_log import ActionLogScreen
 
         self.push_screen(ActionLogScreen(list(self.calls)))
+
+
+def _settle_heap() -> None:
+    """Move what the listing built so far out of the cyclic GC's way (``gc.freeze``).
+
+    10,000 snapshots are ~10^6 long-lived objects; each full collection walked them all and
+    stalled the UI loop for up to ~200 ms (python -m snaptui.bench). They are frozen
+    dataclasses without reference cycles, freed by reference counting when replaced, so
+    exempting them from cycle collection loses nothing.
+    """
+    gc.freeze()

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple, TypeVar
 
 from snaptui.aws.compare import BlockDiff, BlockResult
-from snaptui.aws.generations import Generation, GenerationIndex, group_generations
+from snaptui.aws.generations import Generation, GenerationIndex, group_generations, refreshed
 from snaptui.aws.models import Image, Instance, Snapshot, Volume
 from snaptui.ui.filtering import SearchCache
 from snaptui.ui.rows import (
@@ -174,7 +174,7 @@ class Inventory:
         Returns the ids that are new or whose state or progress changed: the rows to redraw.
         """
         changed: set[str] = set()
-        touched = False
+        fresh: list[Snapshot] = []
         for snap in snapshots:
             old = self.snapshots.get(snap.id)
             if old == snap:
@@ -183,9 +183,12 @@ class Inventory:
                 changed.add(snap.id)
             self.snapshots[snap.id] = snap
             self.search_cache.text(snap)
-            touched = True
-        if touched:
+            fresh.append(snap)
+        if fresh:
+            index = self._generations
             self._changed(Kind.SNAPSHOTS)
+            if index is not None:  # keep the grouping when nothing moved (a progress poll)
+                self._generations = refreshed(index, fresh)
         return changed
 
     def clear(self) -> None:

@@ -64,3 +64,16 @@ def test_page_sizes_are_checked_against_aws_limits() -> None:
         PageSizes(snapshots=4)
     with pytest.raises(ValueError):
         PageSizes(volumes=1001)
+
+
+async def test_the_first_page_is_small_so_rows_show_sooner_then_pages_are_full() -> None:
+    ctx = ScriptedContext(
+        [
+            {"Snapshots": [snap("a")], "NextToken": "t1"},
+            {"Snapshots": [snap("b")], "NextToken": "t2"},
+            {"Snapshots": [snap("c")]},
+        ]
+    )
+    service = Ec2Service(ctx, PageSizes(snapshots=500, first=100))  # type: ignore[arg-type]
+    assert [len(page) async for page in service.snapshots()] == [1, 1, 1]
+    assert [p["MaxResults"] for p in ctx.params] == [100, 500, 500]

@@ -224,3 +224,43 @@ def test_every_snapshot_lands_in_exactly_one_place() -> None:
             times = [g.snapshot.start_time for g in gens]
             assert times == sorted(times, reverse=True)
             assert [g.position for g in gens] == list(range(len(gens)))
+
+
+def _fields(index) -> tuple:
+    return tuple(
+        dict(getattr(index, name)) for name in ("lineages", "orphans", "copies", "sets", "_by_id")
+    )
+
+
+def test_refreshed_equals_a_full_regroup_when_only_progress_and_state_change() -> None:
+    import dataclasses
+
+    from snaptui.aws.generations import refreshed
+
+    rng = random.Random(7)
+    snaps = [snap(f"s-{i}", f"vol-{i % 5}", i, state="pending") for i in range(40)]
+    snaps += [snap("c-1", COPY_VOLUME_ID, 50, tags={"snaptui:source-snapshot": "s-3"})]
+    snaps += [snap(f"set-{v}", f"vol-{v}", 60, tags={SET_ID_TAG: "set-a"}) for v in range(3)]
+    snaps += [snap("o-1", "vol-gone", 5)]
+    existing = [f"vol-{i}" for i in range(5)]
+    index = group_generations(snaps, existing)
+    updates = [
+        dataclasses.replace(s, state="completed", progress=rng.randint(0, 100))
+        for s in rng.sample(snaps, 15) + [snaps[-1], snaps[-2], snaps[40]]
+    ]
+    fresh = {s.id: s for s in snaps} | {s.id: s for s in updates}
+    patched = refreshed(index, updates)
+    assert patched is not None
+    assert _fields(patched) == _fields(group_generations(fresh.values(), existing))
+
+
+def test_refreshed_gives_up_when_a_snapshot_is_new_or_moves() -> None:
+    import dataclasses
+
+    from snaptui.aws.generations import refreshed
+
+    snaps = [snap("s-1", "vol-a", 0), snap("s-2", "vol-a", 1)]
+    index = group_generations(snaps, ["vol-a"])
+    assert refreshed(index, [snap("s-3", "vol-a", 2)]) is None
+    retagged = dataclasses.replace(snaps[0], tags=snap("x", "v", 0, tags={"a": "b"}).tags)
+    assert refreshed(index, [retagged]) is None
