@@ -64,6 +64,7 @@ from snaptui.aws.validation import (
     check_region,
     check_root_device_name,
     check_tags,
+    check_text,
     check_volume,
     require,
 )
@@ -81,7 +82,12 @@ _SUBNET_RE = re.compile(r"^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 _GROUP_RE = re.compile(r"^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 
 
-def _problems_of_state(snapshot: Snapshot) -> list[str]:
+def _problems_of_state(snapshot: Snapshot, use: str = "restored") -> list[str]:
+    if snapshot.state == "error":
+        return [
+            f"snapshot {snapshot.id} failed (state error): it cannot be {use}; "
+            "choose another snapshot of the volume"
+        ]
     if snapshot.state != "completed":
         progress = f" ({snapshot.progress}%)" if snapshot.progress is not None else ""
         return [f"snapshot {snapshot.id} is {snapshot.state}{progress}: wait until it is completed"]
@@ -218,6 +224,8 @@ async def build_spec(
         DeleteSnapshotRequest: _delete_spec,
         DeregisterImageRequest: _deregister_spec,
     }
+    # The reason goes into a tag and the audit log: no escape codes, whatever the caller.
+    require(check_text(getattr(request, "reason", "") or "", "reason"))
     return await builders[type(request)](service, request, identity, scope, now)
 
 
@@ -316,7 +324,7 @@ async def _snapshot_set_spec(
                 f"volume {volume_id} is not attached to {instance.id}: remove it from the "
                 "exclusions"
             )
-    if not request.planned:
+    if not request.planned and instance.state in ATTACHABLE_STATES:
         problems.append(
             "every volume is excluded: nothing would be snapshotted; include at least one"
         )
@@ -511,7 +519,7 @@ async def _register_image_spec(
     snapshot = await get_snapshot(ctx, request.snapshot.id)
     size = request.volume_size_gib or snapshot.volume_size_gib
     problems = [
-        *_problems_of_state(snapshot),
+        *_problems_of_state(snapshot, "registered as an AMI"),
         *check_volume(request.volume_type, size, snapshot_size_gib=snapshot.volume_size_gib),
         *await _name_taken(ctx, request.name),
     ]

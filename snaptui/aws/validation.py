@@ -26,7 +26,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from snaptui.aws.devices import DATA_DEVICES, is_device_taken
+from snaptui.aws.devices import DATA_DEVICES, is_device_taken, next_free_device
 from snaptui.aws.models import Instance
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "check_region",
     "check_root_device_name",
     "check_tags",
+    "check_text",
     "check_volume",
     "require",
 ]
@@ -80,9 +81,10 @@ def check_id(value: str, kind: str) -> list[str]:
     prefix = ID_PREFIXES[kind]
     if _ID_RE[kind].match(value or ""):
         return []
+    article = "an" if kind[0] in "aeiou" else "a"
     return [
-        f"{value!r} is not a {kind} id: expected {prefix}- followed by 8 or 17 hex digits "
-        f"(e.g. {prefix}-0123456789abcdef0)"
+        f"{value!r} is not {article} {kind} id: expected {prefix}- followed by 8 or 17 hex "
+        f"digits (e.g. {prefix}-0123456789abcdef0)"
     ]
 
 
@@ -134,9 +136,10 @@ def _max_iops(limits: VolumeLimits, size_gib: int) -> int:
     return ceiling
 
 
-def _types_for(size_gib: int) -> str:
+def _or_another_type(size_gib: int) -> str:
+    """``, or another type (gp3, io2)``: the types that take ``size_gib``; empty if none does."""
     fits = [name for name, lim in VOLUME_LIMITS.items() if lim.min_gib <= size_gib <= lim.max_gib]
-    return ", ".join(fits) if fits else "none"
+    return f", or another type ({', '.join(fits)})" if fits else ""
 
 
 def check_volume(
@@ -160,15 +163,18 @@ def check_volume(
     if size_gib < limits.min_gib:
         problems.append(
             f"{volume_type} volumes are at least {limits.min_gib} GiB: choose "
-            f"{limits.min_gib} GiB or more, or another type ({_types_for(size_gib)})"
+            f"{limits.min_gib} GiB or more{_or_another_type(size_gib)}"
         )
     elif size_gib > limits.max_gib:
+        fits = _or_another_type(size_gib) or " (no volume type is larger)"
         problems.append(
             f"size {size_gib} GiB is above the {volume_type} maximum ({limits.max_gib} GiB): "
-            f"choose at most {limits.max_gib} GiB, or another type ({_types_for(size_gib)})"
+            f"choose at most {limits.max_gib} GiB{fits}"
         )
-    problems += _check_iops(volume_type, limits, size_gib, iops)
-    problems += _check_throughput(volume_type, limits, iops, throughput)
+    iops_problems = _check_iops(volume_type, limits, size_gib, iops)
+    problems += iops_problems
+    # Throughput per IOPS is judged against a valid IOPS value: fix that first.
+    problems += _check_throughput(volume_type, limits, iops, throughput, per_iops=not iops_problems)
     return problems
 
 
@@ -205,7 +211,12 @@ def _check_iops(
 
 
 def _check_throughput(
-    volume_type: str, limits: VolumeLimits, iops: int | None, throughput: int | None
+    volume_type: str,
+    limits: VolumeLimits,
+    iops: int | None,
+    throughput: int | None,
+    *,
+    per_iops: bool = True,
 ) -> list[str]:
     if throughput is None:
         return []
@@ -217,7 +228,7 @@ def _check_throughput(
             f"throughput {throughput} MiB/s is outside the {volume_type} range: "
             f"choose {low}..{high} MiB/s"
         ]
-    if limits.throughput_per_iops is not None:
+    if per_iops and limits.throughput_per_iops is not None:
         effective = iops if iops is not None else (limits.baseline_iops or 0)
         allowed = int(effective * limits.throughput_per_iops)
         if throughput > allowed:
@@ -273,9 +284,13 @@ def check_device_name(device: str, taken: Iterable[str] = ()) -> list[str]:
         return [f"device name {device!r} is not valid for a data volume: {suggestion}"]
     taken = list(taken)
     if is_device_taken(device, taken):
-        return [
-            f"device {device} is already used on this instance: choose a free one ({suggestion})"
-        ]
+        free = next_free_device(taken)
+        if free is None:
+            return [
+                f"device {device} is already used on this instance, and so is every other "
+                f"data device ({DATA_DEVICES[0]} ... {DATA_DEVICES[-1]}): choose another instance"
+            ]
+        return [f"device {device} is already used on this instance: choose a free one, e.g. {free}"]
     return []
 
 
@@ -316,8 +331,35 @@ MAX_DESCRIPTION = 255
 RESERVED_PREFIX = "snaptui:"
 
 
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Embeddings, overrides and isolates: they reorder what a terminal shows after them."""
+
+
 def _control_chars(text: str) -> list[str]:
-    return sorted({repr(c) for c in text if unicodedata.category(c) == "Cc"})
+    """The characters of ``text`` that must not be sent nor shown raw, as escaped reprs.
+
+    C0/C1 controls (line breaks, tabs, ESC of terminal escape codes, NUL), the Unicode line and
+    paragraph separators, and the bidirectional overrides. Other Unicode (accents, CJK, emoji)
+    is fine: EC2 takes UTF-8 descriptions, names and tags.
+    """
+    return sorted(
+        {
+            repr(c)
+            for c in text
+            if unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in _BIDI_CONTROLS
+        }
+    )
+
+
+def check_text(text: str, what: str) -> list[str]:
+    """``text`` (a description, name, reason, tag) has no control characters."""
+    bad = _control_chars(text)
+    if not bad:
+        return []
+    return [
+        f"{what} contains control characters ({', '.join(bad)}): remove them (line breaks, "
+        "tabs and terminal escape codes cannot be sent)"
+    ]
 
 
 def check_tags(tags: Mapping[str, str], *, reserved: Iterable[str] = ()) -> list[str]:
@@ -340,6 +382,7 @@ def check_tags(tags: Mapping[str, str], *, reserved: Iterable[str] = ()) -> list
                 f"tag {key[:40]!r} has a value of {len(value)} characters: "
                 f"shorten it to {MAX_TAG_VALUE}"
             )
+        problems += check_text(key + value, f"tag {key[:40]!r}")
     if len(tags) > MAX_TAGS:
         problems.append(f"{len(tags)} tags given: AWS allows {MAX_TAGS} per resource, remove some")
     return problems
@@ -351,12 +394,7 @@ def check_description(
     problems = []
     if len(text) > limit:
         problems.append(f"{what} is {len(text)} characters: shorten it to {limit}")
-    bad = _control_chars(text)
-    if bad:
-        problems.append(
-            f"{what} contains control characters ({', '.join(bad)}): remove line breaks and tabs"
-        )
-    return problems
+    return problems + check_text(text, what)
 
 
 _IMAGE_NAME_RE = re.compile(r"^[A-Za-z0-9()\[\] ./\-'@_]+$")

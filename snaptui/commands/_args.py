@@ -20,6 +20,7 @@ __all__ = [
     "parse_tags",
     "parse_timeout",
     "require_id",
+    "require_plain_text",
 ]
 
 _KIND_WORDS = {"snapshot": "snap", "volume": "vol", "instance": "i", "image": "ami"}
@@ -106,6 +107,28 @@ def require_any_id(value: str, kinds: Sequence[str]) -> str:
         f"{value!r} is not {expected}: ids are the prefix and 8 or 17 hex digits, "
         "e.g. vol-0123456789abcdef0 (list them with 'snaptui ls')"
     )
+
+
+_FLAGS = {"volume_type": "--type", "instance_type": "--type"}
+"""Flags whose ``dest`` is not their name."""
+
+
+def require_plain_text(args: argparse.Namespace) -> None:
+    """No control characters in any text on the command line (``--description``, ``--reason``,
+    ``--tag``, ``--name``...): it is echoed in the request's summary before the request is
+    validated, where an escape code would drive the terminal and a line break forge output.
+
+    A usage error naming the flag, before anything is read or sent. Call it after the id
+    checks: their messages name a malformed id better.
+    """
+    from snaptui.aws.validation import check_text
+
+    for dest, value in vars(args).items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                problems = check_text(item, _FLAGS.get(dest, "--" + dest.replace("_", "-")))
+                if problems:
+                    raise UsageError(problems[0])
 
 
 def parse_tags(items: Sequence[str] | None) -> dict[str, str]:

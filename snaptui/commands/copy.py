@@ -18,6 +18,7 @@ from snaptui.commands._args import (
     parse_tags,
     parse_timeout,
     require_id,
+    require_plain_text,
 )
 from snaptui.commands._runner import Context, run_command
 
@@ -51,6 +52,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 def run(args: argparse.Namespace) -> int:
     require_id(args.snapshot, "snapshot")
     check_region(args.to_region)
+    require_plain_text(args)
     args.tags = parse_tags(args.tag)
     args.timeout_seconds = parse_timeout(args.timeout)
     return run_command(args, _body, mutating=True)

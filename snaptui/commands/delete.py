@@ -12,7 +12,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from snaptui.cli import EXIT_OK
-from snaptui.commands._args import add_command, add_reason_flag, require_id
+from snaptui.commands._args import add_command, add_reason_flag, require_id, require_plain_text
 from snaptui.commands._runner import Context, run_command
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 def run(args: argparse.Namespace) -> int:
     require_id(args.snapshot, "snapshot")
+    require_plain_text(args)
     return run_command(args, _body, mutating=True)
 
 

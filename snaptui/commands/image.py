@@ -24,6 +24,7 @@ from snaptui.commands._args import (
     parse_tags,
     parse_timeout,
     require_any_id,
+    require_plain_text,
 )
 from snaptui.commands._runner import Context, run_command
 
@@ -96,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"{', '.join(given)} apply to a snapshot source, not an instance")
     elif args.reboot is not None:
         raise UsageError("--reboot/--no-reboot apply to an instance, not to a snapshot")
+    require_plain_text(args)
     args.tags = parse_tags(args.tag)
     args.timeout_seconds = parse_timeout(args.timeout)
     return run_command(args, _body, mutating=True)

@@ -12,6 +12,7 @@ from snaptui.commands._args import (
     parse_tags,
     parse_timeout,
     require_id,
+    require_plain_text,
 )
 from snaptui.commands._runner import Context, run_command
 
@@ -53,6 +54,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 def run(args: argparse.Namespace) -> int:
     require_id(args.image, "image")
+    require_plain_text(args)
     args.tags = parse_tags(args.tag)
     args.timeout_seconds = parse_timeout(args.timeout)
     return run_command(args, _body, mutating=True)

@@ -18,6 +18,7 @@ from snaptui.commands._args import (
     parse_tags,
     parse_timeout,
     require_id,
+    require_plain_text,
 )
 from snaptui.commands._runner import Context, run_command
 
@@ -61,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
         require_id(args.attach, "instance")
     elif args.device:
         raise UsageError("--device needs --attach: say which instance to attach the volume to")
+    require_plain_text(args)
     args.tags = parse_tags(args.tag)
     args.timeout_seconds = parse_timeout(args.timeout)
     return run_command(args, _body, mutating=True)

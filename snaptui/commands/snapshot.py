@@ -18,6 +18,7 @@ from snaptui.commands._args import (
     parse_tags,
     parse_timeout,
     require_any_id,
+    require_plain_text,
 )
 from snaptui.commands._runner import Context, run_command
 
@@ -64,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     args.kind = require_any_id(args.target, ("volume", "instance"))
     if args.exclude_boot and args.kind != "instance":
         raise UsageError("--exclude-boot applies to an instance (i-...), not to a volume")
+    require_plain_text(args)
     args.tags = parse_tags(args.tag)
     args.timeout_seconds = parse_timeout(args.timeout)
     return run_command(args, _body, mutating=True)

@@ -278,3 +278,20 @@ async def test_no_action_runs_when_the_audit_log_cannot_be_written(
     with pytest.raises(AuditError, match="no action runs unrecorded"):
         await actions.execute(service, requests[0])
     assert counts(ec2) == before
+
+
+async def test_the_actions_layer_refuses_a_reason_with_escape_codes_whatever_the_caller(
+    service, ec2, tmp_path
+) -> None:
+    """The CLI and the forms refuse it first; a script calling the layer must not get past."""
+    from snaptui.aws.action_plans import plan_snapshot
+    from snaptui.aws.actions import Actions
+    from snaptui.aws.audit import AuditLog
+    from snaptui.aws.validation import ValidationError
+
+    volume = ec2.create_volume(Size=1, AvailabilityZone="us-east-1a")["VolumeId"]
+    request = await plan_snapshot(service, volume, reason="deploy \x1b[2J now")
+    with pytest.raises(ValidationError) as caught:
+        await Actions(AuditLog(tmp_path / "a.jsonl")).create_snapshot(service, request)
+    assert "reason contains control characters ('\\x1b')" in str(caught.value)
+    assert ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"] == []

@@ -17,6 +17,7 @@ from snaptui.aws.validation import (
     check_region,
     check_root_device_name,
     check_tags,
+    check_text,
     check_volume,
     require,
 )
@@ -43,6 +44,10 @@ VOLUME_CASES = [
     ("standard", 1024, None, None, None, None),
     ("standard", 1025, None, None, None, "above the standard maximum (1024 GiB)"),
     ("gp4", 10, None, None, None, "unknown volume type 'gp4': choose one of gp3, gp2"),
+    # no type takes the size: no "or another type (none)"
+    ("gp3", 70000, None, None, None,
+     "above the gp3 maximum (65536 GiB): choose at most 65536 GiB (no volume type is larger)"),
+    ("gp3", 0, None, None, None, "gp3 volumes are at least 1 GiB: choose 1 GiB or more"),
     # gp3 IOPS and throughput
     ("gp3", 1, 3000, 125, None, None),  # the baseline at any size
     ("gp3", 10, 2999, None, None, "IOPS 2999 is below the gp3 minimum (3000): choose 3000..5000"),
@@ -91,6 +96,20 @@ def test_check_volume(
         assert any(expected in p for p in problems), problems
 
 
+def test_no_size_problem_offers_an_empty_list_of_types() -> None:
+    for size in (-5, 0, 70000):
+        for problem in check_volume("gp3", size):
+            assert "(none)" not in problem and "another type ()" not in problem, problem
+
+
+def test_a_bad_iops_value_is_reported_alone() -> None:
+    """Throughput per IOPS is judged against a valid IOPS value: one problem, not two."""
+    assert check_volume("gp3", 100, 100, 125) == [
+        "IOPS 100 is below the gp3 minimum (3000): choose 3000..50000"
+    ]
+    assert len(check_volume("gp3", 100, 3000, 1000)) == 1  # valid IOPS: the ratio is checked
+
+
 def test_every_volume_problem_says_what_to_do() -> None:
     for vtype, size, iops, throughput, snap, _ in VOLUME_CASES:
         for problem in check_volume(vtype, size, iops, throughput, snapshot_size_gib=snap):
@@ -129,6 +148,19 @@ def test_check_id(value: str, kind: str, ok: bool) -> None:
     assert (problems == []) is ok
     if not ok:
         assert "followed by 8 or 17 hex digits" in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "head"),
+    [
+        ("snap-1", "snapshot", "'snap-1' is not a snapshot id: "),
+        ("vol-1", "volume", "'vol-1' is not a volume id: "),
+        ("i-1", "instance", "'i-1' is not an instance id: "),
+        ("ami-1", "image", "'ami-1' is not an image id: "),
+    ],
+)
+def test_check_id_speaks_english(value: str, kind: str, head: str) -> None:
+    assert check_id(value, kind)[0].startswith(head)
 
 
 @pytest.mark.parametrize(
@@ -208,7 +240,7 @@ TAKEN = ["/dev/xvda", "/dev/xvdf"]
         (instance(az="us-east-1b"), "/dev/sdg",
          "is in us-east-1b but the volume will be in us-east-1a: create the volume in us-east-1b"),
         (instance(), "/dev/sdf",
-         "device /dev/sdf is already used on this instance: choose a free one"),
+         "device /dev/sdf is already used on this instance: choose a free one, e.g. /dev/sdg"),
         (instance(), "/dev/xvdf", "already used"),
         (instance(), "/dev/sda", "is not valid for a data volume"),  # the root slot
         (instance(), "sdg", "is not valid for a data volume: use /dev/sdf ... /dev/sdp"),
@@ -221,6 +253,14 @@ def test_check_attach_target(target: Instance, device: str, expected: str | None
         assert problems == []
     else:
         assert any(expected in p for p in problems), problems
+
+
+def test_a_taken_device_when_every_slot_is_taken() -> None:
+    taken = [f"/dev/sd{letter}" for letter in "afghijklmnop"]
+    assert check_device_name("/dev/sdf", taken) == [
+        "device /dev/sdf is already used on this instance, and so is every other data device "
+        "(/dev/sdf ... /dev/sdp): choose another instance"
+    ]
 
 
 def test_device_names() -> None:
@@ -246,6 +286,8 @@ def test_device_names() -> None:
         ({"k" * 129: "x"}, "is 129 characters: shorten it to 128"),
         ({"k": "v" * 257}, "has a value of 257 characters: shorten it to 256"),
         ({f"k{i}": "v" for i in range(51)}, "51 tags given: AWS allows 50 per resource"),
+        ({"ticket": "OPS-1\x1b[2J"}, "tag 'ticket' contains control characters ('\\x1b')"),
+        ({"tic\nket": "x"}, "tag 'tic\\nket' contains control characters ('\\n')"),
     ],
 )
 def test_check_tags(tags: dict[str, str], expected: str) -> None:
@@ -263,7 +305,11 @@ def test_valid_tags_pass() -> None:
         ("pre-deploy snapshot, ticket OPS-12 (ünïcode ok)", None),
         ("x" * 255, None),
         ("x" * 256, "description is 256 characters: shorten it to 255"),
-        ("two\nlines", "contains control characters ('\\n'): remove line breaks and tabs"),
+        (
+            "two\nlines",
+            "contains control characters ('\\n'): remove them (line breaks, tabs and terminal "
+            "escape codes cannot be sent)",
+        ),
         ("tab\there", "'\\t'"),
         ("bell\x07", "'\\x07'"),
     ],
@@ -271,6 +317,30 @@ def test_valid_tags_pass() -> None:
 def test_check_description(text: str, expected: str | None) -> None:
     problems = check_description(text)
     assert (problems == []) if expected is None else any(expected in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "bad"),
+    [
+        ("ünïcode, 日本語, emoji 🙂, ZWJ 👩\u200d💻", None),  # EC2 takes UTF-8
+        ("red \x1b[31malert", "'\\x1b'"),  # a terminal escape code
+        ("nul\x00byte", "'\\x00'"),
+        ("c1 \x9b control", "'\\x9b'"),
+        ("line\u2028separator", "'\\u2028'"),
+        ("right-to-left \u202eoverride", "'\\u202e'"),
+        ("cr\r and lf\n", "'\\n', '\\r'"),
+    ],
+)
+def test_check_text_refuses_control_characters_only(text: str, bad: str | None) -> None:
+    problems = check_text(text, "reason")
+    if bad is None:
+        assert problems == []
+    else:
+        assert problems == [
+            f"reason contains control characters ({bad}): remove them (line breaks, tabs and "
+            "terminal escape codes cannot be sent)"
+        ]
+        assert not any(c in problems[0] for c in "\x1b\x00\x9b\u2028\u202e\r\n")
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """The form of an action: its fields with defaults, and problems shown in place.
 
-Review plans the request on the AWS loop (fresh reads) and validates it; problems keep the
-form open with the values as typed, so nothing is lost and nothing is sent.
+Review first checks what the form itself can tell (required fields, whole numbers, no control
+characters in text), then plans the request on the AWS loop (fresh reads) and validates it;
+problems keep the form open with the values as typed, so nothing is lost and nothing is sent.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from snaptui.aws.validation import ValidationError, check_text
 from snaptui.ui.action_specs import ActionSpec, FieldSpec
 
 Submit = Callable[[dict[str, Any]], Awaitable[tuple[Any | None, list[str]]]]
@@ -41,6 +43,25 @@ def _widget(spec: FieldSpec) -> Input | Select[str] | Checkbox:
             return Input(str(spec.default), id=field_id, type="integer", compact=True)
         case _:
             return Input(str(spec.default), id=field_id, compact=True)
+
+
+def field_problems(spec: ActionSpec, values: dict[str, Any]) -> list[str]:
+    """What is wrong with ``values`` before anything is planned: empty required fields, an
+    integer field that is not a whole number (``-`` or ``+`` alone pass the Input's filter),
+    control characters in text (pasted escape codes, line breaks)."""
+    problems = []
+    for field in spec.fields:
+        value = values[field.name]
+        if field.required and value in ("", None):
+            problems.append(f"{field.label} is required")
+        elif field.kind == "int" and value not in ("", None):
+            try:
+                int(value)
+            except ValueError:
+                problems.append(f"{field.label}: {value!r} is not a whole number: type digits only")
+        elif field.kind == "text" and isinstance(value, str):
+            problems += check_text(value, field.label)
+    return problems
 
 
 class ActionForm(ModalScreen[Any | None]):
@@ -97,9 +118,9 @@ class ActionForm(ModalScreen[Any | None]):
     @on(Input.Submitted)
     def review(self) -> None:
         values = self.values()
-        missing = [s.label for s in self.spec.fields if s.required and values[s.name] in ("", None)]
-        if missing:
-            self.show_problems([f"{label} is required" for label in missing])
+        problems = field_problems(self.spec, values)
+        if problems:
+            self.show_problems(problems)
             return
         self.query_one("#form-review", Button).disabled = True
         self.show_problems([])
@@ -110,6 +131,8 @@ class ActionForm(ModalScreen[Any | None]):
     async def _plan(self, values: dict[str, Any]) -> None:
         try:
             request, problems = await self.submit(values)
+        except ValidationError as error:  # raised while planning, before anything is sent
+            request, problems = None, list(error.problems)
         finally:
             self.query_one("#form-review", Button).disabled = False
         if problems:
