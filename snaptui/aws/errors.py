@@ -409,9 +409,22 @@ def translate(
     if isinstance(exc, bex.ReadTimeoutError):
         return EndpointError("ReadTimeout", f"{where} did not answer in time", **common)
     if isinstance(exc, bex.EndpointConnectionError | bex.ConnectionError):
-        return EndpointError("EndpointConnectionError", f"cannot connect to {where}", **common)
+        cause = getattr(exc, "kwargs", {}).get("error")
+        if isinstance(cause, aiohttp.ClientConnectionError) and not isinstance(
+            cause, aiohttp.ClientConnectorError
+        ):  # the connection was open: it broke mid-request
+            message = f"connection to {where} was reset before a complete response"
+        else:
+            message = f"cannot connect to {where}"
+        return EndpointError("EndpointConnectionError", message, **common)
+    if isinstance(exc, bex.ConnectionClosedError):
+        message = f"connection to {where} closed before a complete response"
+        return EndpointError("HTTPClientError", message, **common)
     if isinstance(exc, bex.HTTPClientError):
-        return EndpointError("HTTPClientError", f"connection to {where} failed: {exc}", **common)
+        cause = getattr(exc, "kwargs", {}).get("error")
+        detail = type(cause).__name__ if cause is not None else "no detail"
+        message = f"connection to {where} failed ({detail})"
+        return EndpointError("HTTPClientError", message, **common)
     if isinstance(exc, bex.InvalidEndpointConfigurationError | bex.UnknownEndpointError):
         return EndpointError("InvalidEndpoint", f"bad endpoint configuration: {exc}", **common)
     if isinstance(exc, ValueError) and str(exc).startswith("Invalid endpoint"):

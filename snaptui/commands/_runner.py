@@ -130,7 +130,7 @@ def run_command(args: argparse.Namespace, body: Body, *, mutating: bool = False)
             )
             return EXIT_INTERRUPTED
         except Exception as error:  # every failure becomes one line, never a traceback
-            code, message = describe_failure(error)
+            code, message = describe_failure(error, profile=session.settings.profile)
             note(message)
             return code
 
@@ -146,8 +146,12 @@ async def _run(args: argparse.Namespace, session: Session, body: Body) -> int:
         await client.close()
 
 
-def describe_failure(error: BaseException) -> tuple[int, str]:
-    """(exit code, one-line message) for anything a command body raised."""
+def describe_failure(error: BaseException, *, profile: str | None = None) -> tuple[int, str]:
+    """(exit code, one-line message) for anything a command body raised.
+
+    ``profile`` is the session's (None: the default chain); it says how to renew credentials
+    that AWS refused.
+    """
     from snaptui.aws.action_errors import ActionBlockedError
     from snaptui.aws.audit import AuditError
     from snaptui.aws.errors import AwsError, ReadOnlyError
@@ -166,7 +170,7 @@ def describe_failure(error: BaseException) -> tuple[int, str]:
     if isinstance(error, ValidationError):
         return EXIT_USAGE, f"error: {error}"
     if isinstance(error, AwsError):
-        return EXIT_AWS, f"error: {aws_error_line(error)}"
+        return EXIT_AWS, f"error: {aws_error_line(error)}{credentials_hint(error, profile)}"
     log.exception("unexpected error in a command")
     return EXIT_FAILED, (
         f"error: unexpected {type(error).__name__}: {' '.join(str(error).split())} "
@@ -181,3 +185,38 @@ def aws_error_line(error: Exception) -> str:
     if resource and resource not in text:
         text += f" [{resource}]"
     return text
+
+
+# Credentials AWS itself refused: the session token ran out, or the key is unknown or wrong.
+# Errors raised before any request (NoCredentials, SSO token errors...) already say what to do.
+_REFUSED_CREDENTIALS = frozenset(
+    {
+        "AuthFailure",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "InvalidAccessKeyId",
+        "InvalidClientTokenId",
+        "InvalidToken",
+        "RequestExpired",
+        "SignatureDoesNotMatch",
+        "UnrecognizedClientException",
+    }
+)
+
+
+def credentials_hint(error: Exception, profile: str | None) -> str:
+    """``; <what to do>`` for credentials AWS refused, naming how this profile renews them;
+    empty for any other error."""
+    from snaptui.aws.credentials import CredentialKind, profile_kind, sso_login_command
+    from snaptui.aws.errors import CredentialsError
+
+    if not isinstance(error, CredentialsError) or error.code not in _REFUSED_CREDENTIALS:
+        return ""
+    kind = profile_kind(profile)
+    if kind is CredentialKind.SSO:
+        todo = f"run '{' '.join(sso_login_command(profile))}'"
+    elif kind is CredentialKind.ENV:
+        todo = "they come from this shell's AWS_* variables: export fresh ones (or use --profile)"
+    else:
+        todo = f"renew the credentials of profile {profile or 'default'}"
+    return f"; {todo}, then run the command again"

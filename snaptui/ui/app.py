@@ -5,6 +5,7 @@ Screens read the inventory and redraw on messages; they never talk to AWS themse
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import time
 from collections import deque
@@ -100,14 +101,18 @@ class SnaptuiApp(ActionFlowMixin, App[None]):
         self.forced_read_only = settings.read_only and settings.profile not in read_only_profiles
         """--read-only (or config) applies to every profile; a profile's own setting to itself."""
         self._opened = False
+        self._open_lock = asyncio.Lock()
+        """One GetCallerIdentity for the four listings that start together, not four."""
         self._polling = False
         self.audit = audit or AuditLog()
         self.actions = Actions(self.audit)
         self.identity: Identity | None = None
         self.compare_cache = CompareCache()
         """Compare results per snapshot pair, for the compare screen and the timeline."""
-        self.last_error: str | None = None
-        """The latest failure, kept on the status line until a listing succeeds again."""
+        self._errors: dict[str, tuple[str, str]] = {}
+        """What failed (``"listing snapshots"``) -> (the error, the status-line text), oldest
+        first. A background failure stays until the same work succeeds again (see
+        ``last_error``); the others until any listing succeeds."""
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -146,9 +151,12 @@ class SnaptuiApp(ActionFlowMixin, App[None]):
     async def _ensure_open(self) -> None:
         if self._opened:
             return
-        await self.client.open()
-        self._opened = True
-        identity = await self.client.identity()
+        async with self._open_lock:  # the others wait, then find it open (or fail the same way)
+            if self._opened:
+                return
+            await self.client.open()
+            identity = await self.client.identity()
+            self._opened = True
         self.identity = identity
         self.session_info = self.session_info.with_identity(identity.account, identity.arn)
         self.tell(SessionChanged())
@@ -185,22 +193,52 @@ class SnaptuiApp(ActionFlowMixin, App[None]):
                 self.tell(SessionChanged())
             self.inventory.replace(kind, received)
             self.inventory.loaded.add(kind)
-            self.last_error = None
+            self.clear_error(f"listing {kind}")
             self.session_info = replace(self.session_info, refreshed=self.now().astimezone())
         except AwsError as exc:
-            self.report_error(exc, f"listing {kind}")
+            self.report_error(exc, f"listing {kind}", background=True)
         finally:
             self.loading.pop(kind, None)
             self.tell(InventoryChanged(kind))
             self.tell(SessionChanged())
 
-    def report_error(self, error: AwsError, doing: str) -> None:
-        """One line with the AWS code and the resource; the view keeps its last good data."""
-        self.last_error = f"{error} (while {doing}; r retries)"
+    BACKGROUND = ("listing ", "refreshing progress", "comparing generations")
+
+    def report_error(self, error: AwsError, doing: str, *, background: bool = False) -> None:
+        """One line with the AWS code and the resource; the view keeps its last good data.
+
+        A ``background`` failure (listing, polling) that is already on show is not toasted
+        again: an unreachable endpoint at start is one message, not one per listing.
+        """
+        text = str(error)
+        repeated = background and any(shown == text for shown, _ in self._errors.values())
+        self._errors.pop(doing, None)
+        self._errors[doing] = (text, f"{error} (while {doing}; r retries)")
         if self.auth.offer_reauth(error, doing):  # credentials: pause, re-auth (snaptui.ui.auth)
             return
-        self.notify(f"{error}", title=f"Error {doing}", severity="error", timeout=12)
+        if not repeated:
+            self.notify(text, title=f"Error {doing}", severity="error", timeout=12)
         self.tell(SessionChanged())
+
+    def clear_error(self, doing: str) -> None:
+        """``doing`` succeeded: its failure leaves the status line (a listing takes an
+        action's failure with it: the view shows the outcome now)."""
+        listing = doing.startswith("listing ")
+        for key in list(self._errors):
+            if key == doing or (listing and not key.startswith(self.BACKGROUND)):
+                del self._errors[key]
+
+    @property
+    def last_error(self) -> str | None:
+        """The newest failure still standing, as the status line shows it."""
+        return next(reversed(self._errors.values()))[1] if self._errors else None
+
+    @last_error.setter
+    def last_error(self, value: str | None) -> None:
+        """``None`` forgets every failure (re-authenticated: everything works again)."""
+        if value is not None:
+            raise ValueError("use report_error() to show a failure")
+        self._errors.clear()
 
     # -- live progress --------------------------------------------------------------------------
 
@@ -223,18 +261,20 @@ class SnaptuiApp(ActionFlowMixin, App[None]):
                 self.inventory.remove(Kind.SNAPSHOTS, gone)
                 self.tell(InventoryChanged(Kind.SNAPSHOTS))
             self.poll.succeeded()
+            self.clear_error("refreshing progress")
             if changed:
                 self.tell(SnapshotsUpdated(frozenset(changed)))
         except ThrottledError as exc:
-            self.poll.failed()
+            self.poll.failed(exc.code)
             self.notify(
                 f"{exc} — polling every {self.poll.interval:.0f}s", severity="warning", timeout=8
             )
         except AwsError as exc:
-            self.poll.failed()
-            self.report_error(exc, "refreshing progress")
+            self.poll.failed(exc.code)
+            self.report_error(exc, "refreshing progress", background=True)
         finally:
             self._polling = False
+            self.tell(SessionChanged())  # the status line: polled, or backing off and why
 
     def action_toggle_pause(self) -> None:
         self.poll.paused = not self.poll.paused
@@ -263,7 +303,7 @@ class SnaptuiApp(ActionFlowMixin, App[None]):
                     )
                 )
             except AwsError as exc:
-                self.report_error(exc, "comparing generations")
+                self.report_error(exc, "comparing generations", background=True)
                 return
             lasting = {
                 key: result

@@ -20,6 +20,9 @@ class PollSchedule:
     paused: bool = False
     last_poll: float | None = None
     """Monotonic time the last poll started."""
+    reason: str | None = None
+    """Why the last poll failed (an AWS error code such as RequestLimitExceeded), if known;
+    the status line names it while backing off."""
 
     @property
     def interval(self) -> float:
@@ -36,9 +39,11 @@ class PollSchedule:
 
     def succeeded(self) -> None:
         self.failures = 0
+        self.reason = None
 
-    def failed(self) -> None:
+    def failed(self, reason: str | None = None) -> None:
         self.failures += 1
+        self.reason = reason
 
     def seconds_until_next(self, now: float) -> float:
         if self.last_poll is None:

@@ -259,9 +259,11 @@ async def test_a_context_for_another_region_keeps_the_session_hook(settings) -> 
     from snaptui.aws.regions import other_region
 
     sessions: list[object] = []
-    async with AwsContext(settings, prepare_session=sessions.append) as ctx:
-        async with other_region(ctx, "eu-west-1") as target:
-            assert target.settings.region == "eu-west-1"
-            assert target.settings.endpoint_url == settings.endpoint_url
-            await target.call("ec2", "DescribeVolumes")
+    async with (
+        AwsContext(settings, prepare_session=sessions.append) as ctx,
+        other_region(ctx, "eu-west-1") as target,
+    ):
+        assert target.settings.region == "eu-west-1"
+        assert target.settings.endpoint_url == settings.endpoint_url
+        await target.call("ec2", "DescribeVolumes")
     assert len(sessions) == 2 and sessions[0] is not sessions[1]

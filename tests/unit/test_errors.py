@@ -308,3 +308,30 @@ def test_is_aws_failure_lets_bugs_through() -> None:
     assert is_aws_failure(bex.NoCredentialsError())
     assert not is_aws_failure(KeyError("bug"))
     assert not is_aws_failure(ValueError("some other value error"))
+
+
+def test_transport_failures_say_whether_the_connection_ever_opened() -> None:
+    import aiohttp
+    from botocore import exceptions as bex
+
+    from snaptui.aws.errors import translate
+
+    url = "http://127.0.0.1:9/"
+    refused = aiohttp.ClientConnectorError(
+        connection_key=None,  # type: ignore[arg-type]
+        os_error=ConnectionRefusedError(111, "refused"),
+    )
+    reset = aiohttp.ClientOSError(104, "Connection reset by peer")
+    cases = [
+        (bex.EndpointConnectionError(endpoint_url=url, error=refused), f"cannot connect to {url}"),
+        (
+            bex.EndpointConnectionError(endpoint_url=url, error=reset),
+            f"connection to {url} was reset before a complete response",
+        ),
+        (
+            bex.ConnectionClosedError(endpoint_url=url, error=None, request=None),
+            f"connection to {url} closed before a complete response",
+        ),
+    ]
+    for exc, message in cases:
+        assert translate(exc, operation="DescribeVolumes").message == message

@@ -35,7 +35,8 @@ def jobs_text(
             wait = poll.seconds_until_next(time.monotonic())
             text.append(f" · next refresh in {wait:.0f}s")
             if poll.failures:
-                text.append(f" (backing off: every {poll.interval:.0f}s)", style="red")
+                why = f"{poll.reason}; " if poll.reason else ""
+                text.append(f" ({why}backing off: every {poll.interval:.0f}s)", style="red")
     elif not loading and not error:
         text.append("nothing in flight", style="dim")
         if poll.paused:
