@@ -53,4 +53,25 @@ async def create(ctx: Context, request: ActionRequest) -> Any:
     show(request)
     check_permission(await preflight(ctx, request), request)
     await record(ctx, [request], "confirmed", "command line")
-    return await ctx.client.run(ctx.actions().execute, request)
+    result = await ctx.client.run(ctx.actions().execute, request)
+    tell_recovery(request, result)
+    return result
+
+
+def tell_recovery(request: ActionRequest, result: Any) -> None:
+    """Say so when the reply was lost and the result was found by its request-id tag, or when
+    AWS applied the call more than once (what to clean up)."""
+    from snaptui.aws.provenance import REQUEST_ID_TAG
+
+    tag = f"{REQUEST_ID_TAG}={request.request_id}"
+    if getattr(result, "recovered", False):
+        note(
+            f"the reply to {request.OPERATION} was lost; found what it made by its tag {tag}: "
+            "nothing was created twice"
+        )
+    duplicates = list(getattr(result, "duplicates", ()) or ())
+    if duplicates:
+        note(
+            f"warning: AWS applied {request.OPERATION} more than once: {', '.join(duplicates)} "
+            f"also carry {tag}; delete the extra ones"
+        )

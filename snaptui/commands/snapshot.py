@@ -144,6 +144,7 @@ def _report(
                 "snapshot_ids": ids,
                 "snapshots": [snapshot_json(s) for s in snapshots],
                 "failed": failed,
+                "recovered": result.recovered,
                 **wait_fields(outcome),
                 "ok": not failed and all(s.state != "error" for s in snapshots),
             }

@@ -21,11 +21,12 @@ def test_snapshot_of_an_instance_waits_until_every_snapshot_is_completed(snaptui
         "snapshot_ids",
         "snapshots",
         "failed",
+        "recovered",
         "waited",
         "timed_out",
         "ok",
     }
-    assert data["ok"] is True and data["failed"] == []
+    assert data["ok"] is True and data["failed"] == [] and data["recovered"] is False
     assert data["waited"] is True and data["timed_out"] is False
     assert data["instance_id"] == instance and data["set_id"].startswith("set-")
     assert len(data["snapshot_ids"]) == 2

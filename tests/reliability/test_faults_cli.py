@@ -204,6 +204,10 @@ def test_a_snapshot_whose_reply_is_lost_is_made_once(proxies, snaptui: Run):
         assert len(sent) == 1 and sent[0].fault == fault  # sent once, never again
         assert result.code == 0, (fault, result.stderr)
         assert result.json["snapshot_ids"] == [created] and result.json["ok"]
+        assert result.json["recovered"] is True
+        assert "the reply to CreateSnapshot was lost; found what it made by its tag" in (
+            result.stderr
+        )
 
 
 def test_snapshot_wait_rides_out_throttled_polls(moto: str, seeded_proxy: FaultProxy, config_file):
