@@ -13,7 +13,7 @@ context of another region (the user may have switched region between planning an
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from snaptui.aws.delete_checks import CheckLevel, DeleteCheck
@@ -32,6 +32,7 @@ __all__ = [
     "SnapshotRequest",
     "SnapshotSetRequest",
     "SummaryLine",
+    "with_tags_under",
 ]
 
 SummaryLine = tuple[str, str]
@@ -547,3 +548,11 @@ class DeregisterImageRequest(ActionRequest):
 
     def _audit_details(self) -> dict[str, Any]:
         return {"image_id": self.image.id, "name": self.image.name}
+
+
+def with_tags_under(request: ActionRequest, extra: Mapping[str, str]) -> ActionRequest:
+    """``request`` with ``extra`` tags (the config's ``[tags]``) beneath its own: the request's
+    win on a clash. Deletes and deregistrations create nothing and come back unchanged."""
+    if not extra or isinstance(request, DeleteSnapshotRequest | DeregisterImageRequest):
+        return request
+    return replace(request, tags=FrozenMap({**extra, **request.tags}))

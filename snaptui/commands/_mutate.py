@@ -49,7 +49,14 @@ def check_permission(permission: Permission, request: ActionRequest) -> None:
 
 
 async def create(ctx: Context, request: ActionRequest) -> Any:
-    """Summary, preflight, decision and action for a command that creates something."""
+    """Summary, preflight, decision and action for a command that creates something.
+
+    The config's ``[tags]`` (and the profile's) go on it first, beneath ``--tag``, as in the
+    TUI."""
+    from snaptui.aws.action_requests import with_tags_under
+
+    session = ctx.session
+    request = with_tags_under(request, session.config.tags_for(session.settings.profile))
     show(request)
     check_permission(await preflight(ctx, request), request)
     await record(ctx, [request], "confirmed", "command line")

@@ -43,7 +43,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     )
     parser.add_argument("snapshot", metavar="SNAP_ID")
     parser.add_argument("--az", help="availability zone (default: the instance's, or the source's)")
-    parser.add_argument("--type", dest="volume_type", help="volume type (default: the source's)")
+    parser.add_argument(
+        "--type",
+        dest="volume_type",
+        help="volume type (default: [restore] volume_type in the config, else the source's)",
+    )
     parser.add_argument("--size", type=int, metavar="GIB", help="size in GiB (default: snapshot)")
     parser.add_argument("--iops", type=int, help="provisioned IOPS (gp3, io1, io2)")
     parser.add_argument("--throughput", type=int, metavar="MIBS", help="MiB/s (gp3)")
@@ -82,7 +86,7 @@ async def _body(ctx: Context) -> int:
         az=args.az,
         attach_to=args.attach,
         device=args.device,
-        volume_type=args.volume_type,
+        volume_type=args.volume_type or ctx.session.config.restore.fixed_volume_type,
         size_gib=args.size,
         iops=args.iops,
         throughput=args.throughput,

@@ -7,12 +7,12 @@ mutating calls in read-only mode whatever happens here; the UI also hides them.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from textual import work
 
 from snaptui.aws.action_errors import ActionBlockedError
+from snaptui.aws.action_requests import with_tags_under
 from snaptui.aws.action_results import (
     CopyResult,
     ImageResult,
@@ -24,7 +24,6 @@ from snaptui.aws.action_results import (
 )
 from snaptui.aws.audit import AuditScope, record_decision
 from snaptui.aws.errors import AwsError
-from snaptui.aws.models import FrozenMap
 from snaptui.aws.validation import ValidationError
 from snaptui.ui.action_specs import ActionSpec
 from snaptui.ui.inventory import Kind
@@ -85,12 +84,9 @@ def with_config_tags(request: Any, app: Any) -> Any:
     """Add the config's tags ([tags] and [profiles.X].tags) to what the request creates;
     the request's own tags win on a clash. Deletes carry no tags."""
     config = getattr(app, "config", None)
-    if config is None or not hasattr(request, "tags"):
+    if config is None:
         return request
-    extra = config.tags_for(app.settings.profile)
-    if not extra:
-        return request
-    return replace(request, tags=FrozenMap({**extra, **request.tags}))
+    return with_tags_under(request, config.tags_for(app.settings.profile))
 
 
 class ActionFlowMixin:

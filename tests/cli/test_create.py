@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from snaptui.cli import EXIT_OK, EXIT_REFUSED
 
 from ._helpers import audit_records, ec2_client
@@ -76,3 +78,36 @@ def test_copy_to_another_region_waits_there(snaptui, demo_endpoint, fleet, seede
     west = ec2_client(demo_endpoint, "us-west-2")
     (listed,) = west.describe_snapshots(SnapshotIds=[data["snapshot_id"]])["Snapshots"]
     assert listed["State"] == "completed"
+
+
+def test_config_tags_and_restore_type_apply_to_the_cli_too(
+    demo_endpoint, fleet, seeded_snapshots, ec2, tmp_path
+):
+    import os
+    import subprocess
+    import sys
+
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[tags]\nteam = "platform"\ncost-center = "cc-1"\n[restore]\nvolume_type = "gp2"\n'
+    )
+    env = {**os.environ, "SNAPTUI_CONFIG": str(config), "NO_COLOR": "1"}
+    source = fleet["volumes"]["dev-build-1-root"]
+    snapshot_id = seeded_snapshots[source][0]["id"]
+
+    def run(*args: str) -> dict:
+        done = subprocess.run(
+            [sys.executable, "-m", "snaptui", "--endpoint-url", demo_endpoint, *args, "--json"],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == EXIT_OK, done.stderr
+        return json.loads(done.stdout)
+
+    restored = run("restore", snapshot_id, "--tag", "team=dba")
+    (volume,) = ec2.describe_volumes(VolumeIds=[restored["volume_id"]])["Volumes"]
+    tags = {t["Key"]: t["Value"] for t in volume["Tags"]}
+    assert volume["VolumeType"] == "gp2"  # [restore] volume_type, not the source's
+    assert (tags["team"], tags["cost-center"]) == ("dba", "cc-1")  # --tag wins on a clash
+    snapshot = run("snapshot", source, "--reason", "config tags")
+    (made,) = ec2.describe_snapshots(SnapshotIds=snapshot["snapshot_ids"])["Snapshots"]
+    assert {t["Key"]: t["Value"] for t in made["Tags"]}["team"] == "platform"
