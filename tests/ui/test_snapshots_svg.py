@@ -101,6 +101,9 @@ def test_compare_burst_night(snap_compare, pinned_demo):
         app.browser.table.move_cursor(row=app.browser.table._order.index(burst.id))
         await pilot.press("c")
         await wait_for(pilot, lambda: getattr(app.screen, "comparison", None) is not None)
+        # The table sizes its columns when idle: on a busy machine that comes later.
+        table = app.screen.query_one("#compare-table")
+        await wait_for(pilot, lambda: not table._require_update_dimensions)
         await pilot.pause(0.2)
 
     assert snap_compare(demo_app(endpoint), terminal_size=(120, 40), run_before=run_before)
