@@ -246,15 +246,28 @@ def test_snapshot_wait_rides_out_throttled_polls(moto: str, seeded_proxy: FaultP
 # Credentials and endpoints
 
 
-def test_expired_credentials_are_one_line_that_says_what_to_do(seeded_proxy: FaultProxy, snaptui):
+@pytest.mark.parametrize(
+    ("fault", "says"),
+    [
+        ("expired", "ExpiredToken: The security token included in the request is expired"),
+        (
+            "request_expired",
+            "RequestExpired: Request has expired. (expired credentials, or the clock of this "
+            "machine is off by > 5 minutes)",
+        ),
+    ],
+)
+def test_expired_credentials_are_one_line_that_says_what_to_do(
+    seeded_proxy: FaultProxy, snaptui, fault, says
+):
     proxy = seeded_proxy
-    proxy.inject("expired", times=None)
+    proxy.inject(fault, times=None)
 
     result = snaptui(proxy.url, "ls", "volumes")
 
     assert result.code == 3
     line = the_error_line(result)
-    assert "ExpiredToken: The security token included in the request is expired" in line
+    assert says in line
     assert "(DescribeVolumes)" in line
     # The test session's credentials are AWS_* variables of the environment:
     assert "export fresh ones (or use --profile), then run the command again" in line

@@ -407,8 +407,11 @@ async def test_a_restore_whose_reply_is_lost_is_resent_once_with_its_token(
 # Credentials that expire mid-session
 
 
+@pytest.mark.parametrize(
+    ("fault", "code"), [("expired", "ExpiredToken"), ("request_expired", "RequestExpired")]
+)
 async def test_expired_credentials_keep_the_view_and_recover_after_reauth(
-    seeded_proxy: FaultProxy,
+    seeded_proxy: FaultProxy, fault, code
 ):
     proxy = seeded_proxy
     snapshot = pending_snapshot(proxy)
@@ -421,10 +424,10 @@ async def test_expired_credentials_keep_the_view_and_recover_after_reauth(
         await move_to(pilot, app, snapshot)
         rows_before = set(table.items)
 
-        proxy.inject("expired", times=None)  # every call, EC2 and STS alike
+        proxy.inject(fault, times=None)  # every call, EC2 and STS alike
         await wait_for(pilot, lambda: showing(app, ReauthScreen))
         body = plain(app.screen.query_one("#reauth-body"))
-        assert "ExpiredToken" in body and "refreshing progress" in body
+        assert code in body and "refreshing progress" in body
         assert app.poll.paused and "paused" in jobs_line(app)
         assert app.browser.state.kind == ViewKind.SNAPSHOTS
         assert set(table.items) == rows_before and table.selected_id == snapshot

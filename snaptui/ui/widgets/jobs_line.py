@@ -1,4 +1,9 @@
-"""The status line above the footer: what is loading, what is pending, when the next poll is."""
+"""The status line above the footer: what is loading, what is pending, when the next poll is.
+
+The short state comes first and the latest error after it: a long error is cut at the
+screen's edge, never the "paused" or "backing off" a user needs to see (the error's code
+and operation lead it, and its whole text was a toast).
+"""
 
 from __future__ import annotations
 
@@ -19,9 +24,6 @@ def jobs_text(
     error: str | None = None,
 ) -> Text:
     text = Text(" ")
-    if error:
-        text.append(error, style="bold red")
-        text.append("  ")
     for kind, count in loading.items():
         text.append(f"loading {kind}", style="yellow")
         text.append(f" {count:,}  " if count else "…  ")
@@ -41,4 +43,8 @@ def jobs_text(
         text.append("nothing in flight", style="dim")
         if poll.paused:
             text.append(" · live refresh paused (p resumes)", style="bold")
+    if error:
+        if text.plain.strip():
+            text.append("  ")
+        text.append(error, style="bold red")
     return text
