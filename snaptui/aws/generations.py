@@ -34,6 +34,7 @@ __all__ = [
     "generations_for_volume",
     "group_generations",
     "refreshed",
+    "related_snapshots",
     "same_grouping",
 ]
 
@@ -279,3 +280,41 @@ def refreshed(index: GenerationIndex, snapshots: Iterable[Snapshot]) -> Generati
         sets=MappingProxyType(sets),
         _by_id=MappingProxyType(by_id),
     )
+
+
+def related_snapshots(
+    snapshots: Iterable[Snapshot], *, volume_id: str | None = None, snapshot: Snapshot | None = None
+) -> list[Snapshot]:
+    """The few snapshots that decide where one volume's lineage (or one snapshot) stands.
+
+    ``group_generations`` over them answers ``for_volume``, ``generation`` and ``copies_of``
+    for that volume or snapshot exactly as over the whole listing: a lineage is its volume's
+    snapshots; a set is found among snapshots taken at the same instant or tagged with the
+    same set id; copies are grouped by their source. Used while a listing streams in, when
+    regrouping 10,000 snapshots for one detail pane would stall the UI (~100 ms per page).
+    """
+    everything = list(snapshots)
+    if snapshot is not None and snapshot.is_copy:
+        group = snapshot.source_snapshot_id or snapshot.id
+        return [
+            s
+            for s in everything
+            if s.is_copy
+            and ((s.source_snapshot_id or s.id) == group or s.source_snapshot_id == snapshot.id)
+        ]
+    volume = volume_id if snapshot is None else snapshot.volume_id
+    lineage = [s for s in everything if not s.is_copy and s.volume_id == volume]
+    times = {s.start_time for s in lineage if s.start_time is not None}
+    set_ids = {s.tags.get(SET_ID_TAG) for s in lineage} - {None}
+    mine = {s.id for s in lineage}
+    related = [
+        s
+        for s in everything
+        if not s.is_copy
+        and s.id not in mine
+        and (s.start_time in times or s.tags.get(SET_ID_TAG) in set_ids)
+    ]
+    copies = []
+    if snapshot is not None:
+        copies = [s for s in everything if s.is_copy and s.source_snapshot_id == snapshot.id]
+    return lineage + related + copies

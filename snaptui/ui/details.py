@@ -105,7 +105,7 @@ def _snapshot(snap: Snapshot, inventory: Inventory, now: datetime) -> list[Detai
         ("Storage tier", snap.storage_tier or "-"),
         ("Owner", snap.owner_id or "-"),
     ]
-    index = inventory.generation_index
+    index = inventory.index_for(snapshot_id=snap.id)
     generation = index.generation(snap.id)
     if generation is not None:
         rows += _generation(generation)
@@ -166,7 +166,7 @@ def _volume(vol: Volume, inventory: Inventory, now: datetime) -> list[DetailRow]
             text += f", {att.state or 'attached'}"
             text += ", deleted on termination" if att.delete_on_termination else ""
         rows.append(("Attached to" if number == 0 else "", text))
-    generations = inventory.generations_of(vol.id)
+    generations = inventory.index_for(volume_id=vol.id).for_volume(vol.id)
     if generations:
         newest = generations[0].snapshot
         age = render.format_age(newest.start_time, now)

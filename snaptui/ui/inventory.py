@@ -13,7 +13,13 @@ from enum import StrEnum
 from typing import Any, NamedTuple, TypeVar
 
 from snaptui.aws.compare import BlockDiff, BlockResult
-from snaptui.aws.generations import Generation, GenerationIndex, group_generations, refreshed
+from snaptui.aws.generations import (
+    Generation,
+    GenerationIndex,
+    group_generations,
+    refreshed,
+    related_snapshots,
+)
 from snaptui.aws.models import Image, Instance, Snapshot, Volume
 from snaptui.ui.filtering import SearchCache
 from snaptui.ui.rows import (
@@ -222,6 +228,28 @@ class Inventory:
     def generations_of(self, volume_id: str) -> tuple[Generation, ...]:
         """The snapshot generations of a volume, newest first (also for a deleted volume)."""
         return self.generation_index.for_volume(volume_id)
+
+    def index_for(
+        self, *, volume_id: str | None = None, snapshot_id: str | None = None
+    ) -> GenerationIndex:
+        """An index that answers for one volume or snapshot (``for_volume``, ``generation``,
+        ``copies_of``): the full one when it is built, else one grouped from the related
+        snapshots only (``related_snapshots``), so a detail pane redrawn while pages stream
+        in does not regroup the whole listing after each page."""
+        if self._generations is not None:
+            return self._generations
+        snapshot = self.snapshots.get(snapshot_id) if snapshot_id else None
+        if snapshot is None and volume_id is None:
+            return self.generation_index
+        existing = self.volumes.keys() if Kind.VOLUMES in self.loaded else None
+        key = ("index-for", volume_id, snapshot_id)
+        return self.memo(
+            key,
+            lambda: group_generations(
+                related_snapshots(self.snapshots.values(), volume_id=volume_id, snapshot=snapshot),
+                existing,
+            ),
+        )
 
     def set_block_changes(self, changes: Mapping[str, BlockResult]) -> None:
         """Record changed-block results (keyed by the newer snapshot of each pair)."""

@@ -264,3 +264,35 @@ def test_refreshed_gives_up_when_a_snapshot_is_new_or_moves() -> None:
     assert refreshed(index, [snap("s-3", "vol-a", 2)]) is None
     retagged = dataclasses.replace(snaps[0], tags=snap("x", "v", 0, tags={"a": "b"}).tags)
     assert refreshed(index, [retagged]) is None
+
+
+def test_related_snapshots_answer_like_the_whole_listing() -> None:
+    """For every snapshot and volume of a mixed fleet: lineages, inferred and tagged sets,
+    copies (and a copy of a copy), orphans, snapshots without a start time."""
+    from snaptui.aws.generations import related_snapshots
+
+    rng = random.Random(11)
+    snaps = []
+    for i in range(120):
+        volume = f"vol-{rng.randrange(8)}"
+        hours = rng.choice([None, *range(40)]) if i % 17 else None
+        tags = {}
+        if rng.random() < 0.4:
+            tags["snaptui:source-instance"] = f"i-{rng.randrange(3)}"
+        if rng.random() < 0.1:
+            tags[SET_ID_TAG] = f"set-{rng.randrange(3)}"
+        snaps.append(snap(f"s-{i}", volume, hours, tags=tags))
+    for i in range(15):
+        source = rng.choice(snaps).id if i % 4 else f"c-{i - 1}" if i else "s-0"
+        tags = {"snaptui:source-snapshot": source} if i % 5 else {}
+        snaps.append(snap(f"c-{i}", COPY_VOLUME_ID, rng.randrange(40), tags=tags))
+    existing = [f"vol-{v}" for v in range(5)]  # vol-5..7 are gone: orphans
+    full = group_generations(snaps, existing)
+    for s in snaps:
+        local = group_generations(related_snapshots(snaps, snapshot=s), existing)
+        assert local.generation(s.id) == full.generation(s.id), s.id
+        assert local.copies_of(s.id) == full.copies_of(s.id), s.id
+    for v in range(8):
+        volume = f"vol-{v}"
+        local = group_generations(related_snapshots(snaps, volume_id=volume), existing)
+        assert local.for_volume(volume) == full.for_volume(volume), volume
