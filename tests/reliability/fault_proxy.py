@@ -38,8 +38,10 @@ import struct
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from tests.loopback import LoopbackServer, Running
 
 __all__ = ["FAULTS", "FaultProxy", "Rule", "Seen", "is_mutating"]
 
@@ -132,18 +134,9 @@ class Rule:
         return self.dry_run is None or self.dry_run == dry_run
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    owner: FaultProxy
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """A client that hangs up mid-reply (its read timeout, an app closing its clients) is
-        expected here: no traceback on the test's stderr."""
-
-
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: _Server
+    server: LoopbackServer
 
     def log_message(self, *args: object) -> None:
         pass
@@ -257,35 +250,16 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _handle
 
 
-class FaultProxy:
+class FaultProxy(Running):
     """The proxy: ``start()`` (or ``with``), then ``url``; ``inject()`` rules; read ``seen``."""
+
+    handler = _Handler
 
     def __init__(self, target: str) -> None:
         self.target = target
         self.rules: list[Rule] = []
         self.seen: list[Seen] = []
         self._lock = threading.Lock()
-
-    # -- lifecycle ---------------------------------------------------------------------------
-
-    def start(self) -> str:
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.owner = self
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        host, port = self._server.server_address[:2]
-        self.url = f"http://{host}:{port}"
-        return self.url
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> FaultProxy:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- rules -------------------------------------------------------------------------------
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import http.client
 import json
-import threading
 import time
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
+
+from tests.loopback import LoopbackServer, Running
 
 _HOP_BY_HOP = {"connection", "content-length", "date", "server", "transfer-encoding", "keep-alive"}
 
@@ -30,41 +30,9 @@ MESSAGES = {
 }
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, handler: type[BaseHTTPRequestHandler], owner: Any) -> None:
-        super().__init__(("127.0.0.1", 0), handler)
-        self.owner = owner
-
-
-class _Running:
-    """Start/stop a _Server in a thread; ``url`` once started."""
-
-    handler: type[BaseHTTPRequestHandler]
-
-    def start(self) -> str:
-        self._server = _Server(self.handler, self)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        host, port = self._server.server_address[:2]
-        self.url = f"http://{host}:{port}"
-        return self.url
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> Any:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-
 class _ProxyHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: _Server
+    server: LoopbackServer
 
     def log_message(self, *args: object) -> None:
         pass
@@ -115,7 +83,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = _handle
 
 
-class ExpiringEndpoint(_Running):
+class ExpiringEndpoint(Running):
     """A proxy in front of moto whose credentials "expire" on demand, with a skewed clock,
     and with IAM denying some DryRuns.
 
@@ -142,7 +110,7 @@ class ExpiringEndpoint(_Running):
 
 
 class _PortalHandler(BaseHTTPRequestHandler):
-    server: _Server
+    server: LoopbackServer
 
     def log_message(self, *args: object) -> None:
         pass
@@ -168,7 +136,7 @@ class _PortalHandler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-class SsoPortal(_Running):
+class SsoPortal(Running):
     """The SSO portal's GetRoleCredentials (``/federation/credentials``), always granting."""
 
     handler = _PortalHandler
