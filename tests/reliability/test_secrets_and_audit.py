@@ -147,6 +147,19 @@ def test_the_filter_redacts_a_record_that_bypassed_the_factory(tmp_path) -> None
 # The app, end to end.
 
 
+async def snapshot_the_db_volume(pilot, proxy: FaultProxy, reason: str) -> str:
+    """Open prod-db-primary's volumes, snapshot its data volume through the form; its id."""
+    app = pilot.app
+    await open_volumes_of(pilot, app, "prod-db-primary")
+    instance = app.browser.state.scope_id
+    await move_to(pilot, app, proxy.fleet.ebs_direct_volume_id)
+    await pilot.press("s")
+    await fill_form(pilot, reason=reason)
+    await confirm(pilot)
+    await wait_for(pilot, lambda: any("snap-" in n.message for n in app._notifications))
+    return instance
+
+
 async def test_the_app_with_debug_logging_leaks_no_credential(
     seeded_proxy: FaultProxy, fake_credentials, debug_log: Path, tmp_path: Path
 ):
@@ -155,13 +168,7 @@ async def test_the_app_with_debug_logging_leaks_no_credential(
     app = make_app(proxy.url, audit=AuditLog(audit_path), refresh_interval=1.0)
     screens: list[str] = []
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_volumes_of(pilot, app, "prod-db-primary")
-        volume = proxy.fleet.ebs_direct_volume_id
-        await move_to(pilot, app, volume)
-        await pilot.press("s")
-        await fill_form(pilot, reason="safety before deploy")
-        await confirm(pilot)
-        await wait_for(pilot, lambda: any("snap-" in n.message for n in app._notifications))
+        await snapshot_the_db_volume(pilot, proxy, "safety before deploy")
         screens.append(app.export_screenshot())
         proxy.inject("expired", times=None)
         await pilot.press("escape")
@@ -293,14 +300,8 @@ async def test_every_mutating_tui_call_has_exactly_one_audit_record(
     audit = tmp_path / "audit.jsonl"
     app = make_app(proxy.url, audit=AuditLog(audit))
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_volumes_of(pilot, app, "prod-db-primary")
-        db = app.browser.state.scope_id
+        db = await snapshot_the_db_volume(pilot, proxy, "before deploy")
         volume = proxy.fleet.ebs_direct_volume_id
-        await move_to(pilot, app, volume)
-        await pilot.press("s")
-        await fill_form(pilot, reason="before deploy")
-        await confirm(pilot)
-        await wait_for(pilot, lambda: any("snap-" in n.message for n in app._notifications))
         await pilot.press("enter")
         generation = app.inventory.generations_of(volume)[1]
         await move_to(pilot, app, generation.id)
