@@ -123,6 +123,17 @@ def guard_attempts() -> list[str]:
     return REAL_ENDPOINT_ATTEMPTS
 
 
+@pytest.fixture(autouse=True)
+def _stayed_on_loopback(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Fail the very test that tried to leave loopback (also under pytest-xdist, whose
+    workers' session status does not reach the controller)."""
+    before = len(REAL_ENDPOINT_ATTEMPTS)
+    yield
+    provoked = REAL_ENDPOINT_ATTEMPTS[before:]
+    if provoked and "guard_attempts" not in request.fixturenames:
+        pytest.fail(f"the test tried to leave loopback: {provoked}", pytrace=False)
+
+
 # ---------------------------------------------------------------------------------------------
 # The moto server: one per session, in this process, over real HTTP on 127.0.0.1.
 
