@@ -10,18 +10,29 @@
 
 from __future__ import annotations
 
+import argparse
 from typing import TYPE_CHECKING, Any
 
 from snaptui.cli import EXIT_AWS
+from snaptui.commands._args import parse_tags, parse_timeout, require_plain_text
 from snaptui.commands._confirm import record
 from snaptui.commands._output import note, print_summary
-from snaptui.commands._runner import CommandError, Context
+from snaptui.commands._runner import Body, CommandError, Context, run_command
 
 if TYPE_CHECKING:
     from snaptui.aws.action_requests import ActionRequest
     from snaptui.aws.action_results import Permission
 
-__all__ = ["check_permission", "create", "preflight", "show"]
+__all__ = ["check_permission", "create", "preflight", "run_creating", "show"]
+
+
+def run_creating(args: argparse.Namespace, body: Body) -> int:
+    """The end of every creating command's ``run``, after its own id checks: no control
+    characters in any text flag, ``--tag`` and ``--timeout`` parsed, then the body."""
+    require_plain_text(args)
+    args.tags = parse_tags(args.tag)
+    args.timeout_seconds = parse_timeout(args.timeout)
+    return run_command(args, body, mutating=True)
 
 
 def show(request: ActionRequest) -> None:

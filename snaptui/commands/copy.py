@@ -15,12 +15,10 @@ from snaptui.commands._args import (
     add_command,
     add_reason_flag,
     add_wait_flags,
-    parse_tags,
-    parse_timeout,
     require_id,
-    require_plain_text,
 )
-from snaptui.commands._runner import Context, run_command
+from snaptui.commands._mutate import run_creating
+from snaptui.commands._runner import Context
 
 if TYPE_CHECKING:
     from snaptui.aws.action_results import CopyResult
@@ -52,10 +50,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 def run(args: argparse.Namespace) -> int:
     require_id(args.snapshot, "snapshot")
     check_region(args.to_region)
-    require_plain_text(args)
-    args.tags = parse_tags(args.tag)
-    args.timeout_seconds = parse_timeout(args.timeout)
-    return run_command(args, _body, mutating=True)
+    return run_creating(args, _body)
 
 
 async def _body(ctx: Context) -> int:

@@ -21,12 +21,10 @@ from snaptui.commands._args import (
     add_command,
     add_reason_flag,
     add_wait_flags,
-    parse_tags,
-    parse_timeout,
     require_any_id,
-    require_plain_text,
 )
-from snaptui.commands._runner import Context, run_command
+from snaptui.commands._mutate import run_creating
+from snaptui.commands._runner import Context
 
 if TYPE_CHECKING:
     from snaptui.aws.action_results import ImageResult
@@ -97,10 +95,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"{', '.join(given)} apply to a snapshot source, not an instance")
     elif args.reboot is not None:
         raise UsageError("--reboot/--no-reboot apply to an instance, not to a snapshot")
-    require_plain_text(args)
-    args.tags = parse_tags(args.tag)
-    args.timeout_seconds = parse_timeout(args.timeout)
-    return run_command(args, _body, mutating=True)
+    return run_creating(args, _body)
 
 
 async def _body(ctx: Context) -> int:

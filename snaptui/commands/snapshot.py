@@ -15,12 +15,10 @@ from snaptui.commands._args import (
     add_command,
     add_reason_flag,
     add_wait_flags,
-    parse_tags,
-    parse_timeout,
     require_any_id,
-    require_plain_text,
 )
-from snaptui.commands._runner import Context, run_command
+from snaptui.commands._mutate import run_creating
+from snaptui.commands._runner import Context
 
 if TYPE_CHECKING:
     from snaptui.aws.action_results import SetResult, SnapshotResult
@@ -65,10 +63,7 @@ def run(args: argparse.Namespace) -> int:
     args.kind = require_any_id(args.target, ("volume", "instance"))
     if args.exclude_boot and args.kind != "instance":
         raise UsageError("--exclude-boot applies to an instance (i-...), not to a volume")
-    require_plain_text(args)
-    args.tags = parse_tags(args.tag)
-    args.timeout_seconds = parse_timeout(args.timeout)
-    return run_command(args, _body, mutating=True)
+    return run_creating(args, _body)
 
 
 async def _body(ctx: Context) -> int:
