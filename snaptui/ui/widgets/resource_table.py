@@ -101,6 +101,19 @@ class TableColumn:
     width: int
 
 
+class _RowMessage:
+    """What ResourceTable's row messages add to DataTable's: the table and the row's id."""
+
+    def __init__(self, table: ResourceTable, cursor_row: int, row_id: str) -> None:
+        super().__init__(cast(DataTable[Any], table), cursor_row, RowKey(row_id))  # type: ignore[call-arg]
+        self.table = table
+        self.row_id = row_id
+
+    @property
+    def control(self) -> ResourceTable:
+        return self.table
+
+
 class ResourceTable(ScrollView, can_focus=True):
     """Rows are resources (anything with ``.id``); the row key is that id.
 
@@ -173,29 +186,11 @@ class ResourceTable(ScrollView, can_focus=True):
     # DataTable.RowHighlighted, "#table")``) still run; ``@on(ResourceTable.RowHighlighted)``
     # is the name to use.
 
-    class RowHighlighted(DataTable.RowHighlighted):
+    class RowHighlighted(_RowMessage, DataTable.RowHighlighted):
         """The cursor moved to another resource."""
 
-        def __init__(self, table: ResourceTable, cursor_row: int, row_id: str) -> None:
-            super().__init__(cast(DataTable[Any], table), cursor_row, RowKey(row_id))
-            self.table = table
-            self.row_id = row_id
-
-        @property
-        def control(self) -> ResourceTable:  # type: ignore[override]
-            return self.table
-
-    class RowSelected(DataTable.RowSelected):
+    class RowSelected(_RowMessage, DataTable.RowSelected):
         """Enter (or a double click) on a row."""
-
-        def __init__(self, table: ResourceTable, cursor_row: int, row_id: str) -> None:
-            super().__init__(cast(DataTable[Any], table), cursor_row, RowKey(row_id))
-            self.table = table
-            self.row_id = row_id
-
-        @property
-        def control(self) -> ResourceTable:  # type: ignore[override]
-            return self.table
 
     class HeaderSelected(DataTable.HeaderSelected):
         """A click on a column's label; ``column_key.value`` is the column's key."""
