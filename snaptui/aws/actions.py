@@ -164,6 +164,10 @@ class Actions:
         self._clock = clock
         self._unknown_outcome: set[str] = set()
         """Request ids whose call failed ambiguously with nothing found yet."""
+        self._first_sent: dict[str, datetime] = {}
+        """When each request id was first sent: its ``snaptui:created-at``. Sending the same
+        request again must send the same parameters, or AWS answers a reused ClientToken with
+        IdempotentParameterMismatch once the clock has moved past a second."""
 
     # -- public: validation and permission -----------------------------------------------------
 
@@ -233,7 +237,8 @@ class Actions:
     async def _spec(self, service: Ec2Service, request: ActionRequest) -> CallSpec:
         identity = await self._begin(service, request)
         scope = AuditScope.of(service.ctx.settings, identity)
-        return await build_spec(service, request, identity, scope, self._clock())
+        now = self._first_sent.setdefault(request.request_id, self._clock())
+        return await build_spec(service, request, identity, scope, now)
 
     def _check_audit(self) -> None:
         if self._audit is not None:

@@ -4,6 +4,7 @@ anything is created, the next free device, ClientToken idempotency, failures aft
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -196,6 +197,24 @@ async def test_same_request_twice_is_one_volume_thanks_to_the_client_token(
     assert first.volume_id == second.volume_id
     assert len(all_volumes(ec2)) == before + 1
     assert tokens == [request.request_id, request.request_id]
+
+
+async def test_the_same_request_a_minute_later_sends_the_same_parameters(
+    service: Ec2Service, audit: AuditLog, ec2, source: dict[str, str]
+) -> None:
+    """snaptui:created-at is when the request was first sent, so sending it again after the
+    clock moved on (the CI run that found this crossed a second boundary) is not an edit."""
+    ticks = iter(datetime(2026, 11, 26, 18, minute, tzinfo=UTC) for minute in range(60))
+    actions = Actions(audit, settle_delays=(), poll_interval=0, clock=lambda: next(ticks))
+    request = await plan_restore(service, source["snapshot"])
+    before = len(all_volumes(ec2))
+    first = await actions.restore_volume(service, request)
+    second = await actions.restore_volume(service, request)
+    assert second.volume_id == first.volume_id
+    assert len(all_volumes(ec2)) == before + 1
+    assert tags_of(all_volumes(ec2)[first.volume_id])["snaptui:created-at"] == (
+        "2026-11-26T18:00:00+00:00"
+    )
 
 
 async def test_reusing_a_request_id_with_other_parameters_is_explained(
