@@ -184,10 +184,10 @@ class SnaptuiApp(ActionFlowMixin, App[None]):
         received: list[Any] = []
         try:
             await self._ensure_open()
+            _settle_heap()
             async for page in self._pages(kind):
                 received.extend(page)
                 self.inventory.add_page(kind, page)
-                _settle_heap()
                 self.loading[kind] = len(received)
                 self.tell(InventoryChanged(kind))
                 self.tell(SessionChanged())
@@ -395,11 +395,17 @@ class SnaptuiApp(ActionFlowMixin, App[None]):
 
 
 def _settle_heap() -> None:
-    """Move what the listing built so far out of the cyclic GC's way (``gc.freeze``).
+    """Take what lives as long as the process out of the cyclic GC's way, once.
 
-    10,000 snapshots are ~10^6 long-lived objects; each full collection walked them all and
-    stalled the UI loop for up to ~200 ms (python -m snaptui.bench). They are frozen
-    dataclasses without reference cycles, freed by reference counting when replaced, so
-    exempting them from cycle collection loses nothing.
+    At the first listing the heap is mostly modules, classes, botocore's service models and
+    the app's screens: ~10^5 objects that every full collection walked again, stalling the
+    UI loop. Frozen (``gc.freeze``) they are skipped; garbage is collected first so that
+    none of it is frozen.
+
+    Only once: a freeze takes every object alive at that moment, and the toasts, screens
+    and workers among them that die later, in reference cycles, are never freed. Freezing
+    after every listing page leaked ~2 MB per refresh that way.
     """
-    gc.freeze()
+    if gc.get_freeze_count() == 0:
+        gc.collect()
+        gc.freeze()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import boto3
 import pytest
 from moto.moto_api import state_manager
@@ -305,3 +308,24 @@ async def test_throttled_polling_backs_off_and_recovers(seeded):
         assert any("RequestLimitExceeded" in n.message for n in app._notifications)
         await wait_for(pilot, lambda: app.inventory.snapshots[snapshot].state == "completed")
         assert app.poll.failures == 0  # recovered: back to the normal interval
+
+
+async def test_a_screen_open_during_a_refresh_is_freed_after_it_closes(seeded):
+    """Long sessions must not grow: whatever is on screen while a listing runs (a modal, a
+    toast, a worker) is garbage once closed, and the cyclic GC must still be able to free it.
+    (Freezing the heap for the GC on every listing page once kept such objects for good.)"""
+    endpoint, _ = seeded
+    app = make_app(endpoint)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: app.screen is not app.browser)
+        help_screen = weakref.ref(app.screen)
+        before = app.session_info.refreshed
+        app.load(*Kind)
+        await wait_for(pilot, lambda: app.session_info.refreshed != before and not app.loading)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.browser)
+        await pilot.pause()
+        gc.collect()
+        assert help_screen() is None
