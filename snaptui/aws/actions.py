@@ -394,6 +394,50 @@ class Actions:
             call, self._rate_limit_retry, sleep=self._sleep, on_wait=self._on_rate_limit_wait
         )
 
+    async def _create_once(
+        self,
+        ctx: AwsContext,
+        spec: CallSpec,
+        operation: str,
+        recover: Callable[[], Awaitable[Mapping[str, Any] | None]],
+        *,
+        limited: bool = False,
+    ) -> tuple[Mapping[str, Any], str | None]:
+        """Send a creating call that has no ClientToken, unless an earlier attempt of the
+        same request already created it. Returns (response, what it was recovered from).
+
+        ``recover`` finds the resource by its request-id tag; it is asked first when an
+        earlier attempt failed ambiguously, and by ``_call`` after an ambiguous failure.
+        ``limited``: retry on the snapshot creation rate limits.
+        """
+        rid = spec.request.request_id
+        if rid in self._unknown_outcome:
+            earlier = await recover()
+            if earlier is not None:
+                self._unknown_outcome.discard(rid)
+                return earlier, "earlier attempt"
+
+        def send() -> Awaitable[tuple[Mapping[str, Any], str | None]]:
+            return self._call(ctx, spec, operation, spec.params, recover=recover)
+
+        response, recovered_from = await (self._limited(send) if limited else send())
+        self._unknown_outcome.discard(rid)
+        return response, recovered_from
+
+    @staticmethod
+    async def _duplicates(
+        find: Callable[[], Awaitable[Sequence[Mapping[str, Any]]]],
+        key: str,
+        kept: str,
+        response: Mapping[str, Any],
+        recovered_from: str | None,
+    ) -> tuple[str, ...]:
+        """Ids of other resources tagged with the same request id, looked for only when the
+        call was retried or recovered (when a duplicate could exist)."""
+        if not (recovered_from or _retried(response)):
+            return ()
+        return tuple(str(item[key]) for item in await find() if item[key] != kept)
+
     # -- CreateSnapshot ------------------------------------------------------------------------
 
     async def _recover_snapshot(self, ctx: AwsContext, request_id: str) -> Mapping[str, Any] | None:
@@ -409,41 +453,29 @@ class Actions:
         ctx = service.ctx
         rid = request.request_id
 
-        def result(
-            item: Mapping[str, Any], recovered: bool, dups: Sequence[str] = ()
-        ) -> SnapshotResult:
-            return SnapshotResult(
-                snapshot_id=str(item["SnapshotId"]),
-                volume_id=str(item.get("VolumeId") or request.volume.id),
-                state=str(item.get("State") or "pending"),
-                request_id=rid,
-                aws_request_id=request_id_of(item),
-                recovered=recovered,
-                duplicates=tuple(dups),
-            )
-
-        if rid in self._unknown_outcome:
-            earlier = await self._recover_snapshot(ctx, rid)
-            if earlier is not None:
-                self._unknown_outcome.discard(rid)
-                return result(earlier, True)
-        response, recovered_from = await self._limited(
-            lambda: self._call(
-                ctx,
-                spec,
-                "CreateSnapshot",
-                spec.params,
-                recover=lambda: self._recover_snapshot(ctx, rid),
-            )
+        response, recovered_from = await self._create_once(
+            ctx,
+            spec,
+            "CreateSnapshot",
+            lambda: self._recover_snapshot(ctx, rid),
+            limited=True,
         )
-        self._unknown_outcome.discard(rid)
-        duplicates: list[str] = []
-        if recovered_from or _retried(response):
-            found = await find_snapshots_by_request_id(ctx, rid)
-            duplicates = [
-                s["SnapshotId"] for s in found if s["SnapshotId"] != response["SnapshotId"]
-            ]
-        return result(response, recovered_from is not None, duplicates)
+        snapshot_id = str(response["SnapshotId"])
+        return SnapshotResult(
+            snapshot_id=snapshot_id,
+            volume_id=str(response.get("VolumeId") or request.volume.id),
+            state=str(response.get("State") or "pending"),
+            request_id=rid,
+            aws_request_id=request_id_of(response),
+            recovered=recovered_from is not None,
+            duplicates=await self._duplicates(
+                lambda: find_snapshots_by_request_id(ctx, rid),
+                "SnapshotId",
+                snapshot_id,
+                response,
+                recovered_from,
+            ),
+        )
 
     # -- CreateSnapshots -----------------------------------------------------------------------
 
@@ -465,22 +497,9 @@ class Actions:
         self._check_audit()
         ctx = service.ctx
         rid = request.request_id
-        response: Mapping[str, Any] | None = None
-        recovered_from: str | None = None
-        if rid in self._unknown_outcome:
-            response = await self._recover_set(ctx, rid)
-            recovered_from = "earlier attempt" if response is not None else None
-        if response is None:
-            response, recovered_from = await self._limited(
-                lambda: self._call(
-                    ctx,
-                    spec,
-                    "CreateSnapshots",
-                    spec.params,
-                    recover=lambda: self._recover_set(ctx, rid),
-                )
-            )
-        self._unknown_outcome.discard(rid)
+        response, recovered_from = await self._create_once(
+            ctx, spec, "CreateSnapshots", lambda: self._recover_set(ctx, rid), limited=True
+        )
         outcomes, unexpected = set_outcomes(request, spec.facts["instance"], response)
         tagged_outcomes = [await self._tag_set_member(ctx, spec, o) for o in outcomes]
         tagged_unexpected = [await self._tag_set_member(ctx, spec, o) for o in unexpected]
@@ -625,32 +644,23 @@ class Actions:
         self._check_audit()
         ctx = service.ctx
         rid = request.request_id
-        response: Mapping[str, Any] | None = None
-        recovered_from: str | None = None
-        if rid in self._unknown_outcome:
-            response = await self._recover_image(ctx, rid)
-            recovered_from = "earlier attempt" if response is not None else None
-        if response is None:
-            response, recovered_from = await self._call(
-                ctx,
-                spec,
-                spec.operation,
-                spec.params,
-                recover=lambda: self._recover_image(ctx, rid),
-            )
-        self._unknown_outcome.discard(rid)
+        response, recovered_from = await self._create_once(
+            ctx, spec, spec.operation, lambda: self._recover_image(ctx, rid)
+        )
         image_id = str(response["ImageId"])
-        duplicates: list[str] = []
-        if recovered_from or _retried(response):
-            found = await find_images_by_request_id(ctx, rid)
-            duplicates = [str(i["ImageId"]) for i in found if i["ImageId"] != image_id]
         return ImageResult(
             image_id=image_id,
             name=name,
             request_id=rid,
             aws_request_id=request_id_of(response),
             recovered=recovered_from is not None,
-            duplicates=tuple(duplicates),
+            duplicates=await self._duplicates(
+                lambda: find_images_by_request_id(ctx, rid),
+                "ImageId",
+                image_id,
+                response,
+                recovered_from,
+            ),
         )
 
     async def create_image(self, service: Ec2Service, request: CreateImageRequest) -> ImageResult:
@@ -690,25 +700,17 @@ class Actions:
         async with other_region(
             service.ctx, request.target_region, listeners=self._region_listeners
         ) as target:
-            response: Mapping[str, Any] | None = None
-            recovered_from: str | None = None
-            if rid in self._unknown_outcome:
-                response = await self._recover_snapshot(target, rid)
-                recovered_from = "earlier attempt" if response is not None else None
-            if response is None:
-                response, recovered_from = await self._call(
-                    target,
-                    spec,
-                    "CopySnapshot",
-                    spec.params,
-                    recover=lambda: self._recover_snapshot(target, rid),
-                )
-            self._unknown_outcome.discard(rid)
+            response, recovered_from = await self._create_once(
+                target, spec, "CopySnapshot", lambda: self._recover_snapshot(target, rid)
+            )
             snapshot_id = str(response["SnapshotId"])
-            duplicates: list[str] = []
-            if recovered_from or _retried(response):
-                found = await find_snapshots_by_request_id(target, rid)
-                duplicates = [s["SnapshotId"] for s in found if s["SnapshotId"] != snapshot_id]
+            duplicates = await self._duplicates(
+                lambda: find_snapshots_by_request_id(target, rid),
+                "SnapshotId",
+                snapshot_id,
+                response,
+                recovered_from,
+            )
         return CopyResult(
             snapshot_id=snapshot_id,
             source_snapshot_id=request.snapshot.id,
@@ -717,7 +719,7 @@ class Actions:
             request_id=rid,
             aws_request_id=request_id_of(response),
             recovered=recovered_from is not None,
-            duplicates=tuple(duplicates),
+            duplicates=duplicates,
         )
 
     # -- DeleteSnapshot / DeregisterImage ------------------------------------------------------
