@@ -17,8 +17,8 @@ and, once confirmed, the action. Defaults worth knowing:
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Iterable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from snaptui.aws.action_requests import (
     CopySnapshotRequest,
@@ -31,7 +31,6 @@ from snaptui.aws.action_requests import (
     SnapshotRequest,
     SnapshotSetRequest,
 )
-from snaptui.aws.context import AwsContext
 from snaptui.aws.delete_checks import DeleteCheck, delete_checks
 from snaptui.aws.devices import instance_devices, next_free_device
 from snaptui.aws.errors import NotFoundError
@@ -81,26 +80,6 @@ def _tags(tags: Mapping[str, str] | None) -> FrozenMap:
     return FrozenMap(tags or {})
 
 
-T = TypeVar("T")
-
-
-async def _named(ctx: AwsContext, kind: str, resource_id: str, coro: Awaitable[T]) -> T:
-    """The resource the user named; gone or never there, a NotFoundError that says so."""
-    try:
-        return await coro
-    except NotFoundError as error:
-        raise NotFoundError(
-            error.code,
-            f"{kind} {resource_id} does not exist in {ctx.settings.region} (or this account "
-            "cannot see it): check the id and the region",
-            operation=error.operation,
-            resource=resource_id,
-            request_id=error.request_id,
-            service=error.service,
-            http_status=error.http_status,
-        ) from error
-
-
 async def _maybe(coro: Any) -> Any:
     """The awaited value, or None when the resource no longer exists."""
     try:
@@ -119,7 +98,7 @@ async def plan_snapshot(
     tags: Mapping[str, str] | None = None,
 ) -> SnapshotRequest:
     ctx = service.ctx
-    volume = await _named(ctx, "volume", volume_id, get_volume(ctx, volume_id))
+    volume = await get_volume(ctx, volume_id)
     return SnapshotRequest(
         region=service.ctx.settings.region,
         volume=volume,
@@ -141,7 +120,7 @@ async def plan_snapshot_set(
     tags: Mapping[str, str] | None = None,
 ) -> SnapshotSetRequest:
     ctx = service.ctx
-    instance = await _named(ctx, "instance", instance_id, get_instance(ctx, instance_id))
+    instance = await get_instance(ctx, instance_id)
     volumes = await instance_volumes(service, instance_id)
     return SnapshotSetRequest(
         region=service.ctx.settings.region,
@@ -174,13 +153,13 @@ async def plan_restore(
 ) -> RestoreRequest:
     """A restore of ``snapshot_id`` to a new volume, defaults filled in (see module doc)."""
     ctx = service.ctx
-    snapshot = await _named(ctx, "snapshot", snapshot_id, get_snapshot(ctx, snapshot_id))
+    snapshot = await get_snapshot(ctx, snapshot_id)
     source: Volume | None = None
     if snapshot.volume_id and not snapshot.is_copy:
         source = await _maybe(get_volume(ctx, snapshot.volume_id))
     target: Instance | None = None
     if attach_to:
-        target = await _named(ctx, "instance", attach_to, get_instance(ctx, attach_to))
+        target = await get_instance(ctx, attach_to)
         if device is None:
             device = next_free_device(instance_devices(target))
     chosen_type = volume_type or (source.volume_type if source else None) or DEFAULT_VOLUME_TYPE
@@ -221,7 +200,7 @@ async def plan_create_image(
 ) -> CreateImageRequest:
     """``reboot`` has no default on purpose: CreateImage's own default reboots the instance."""
     ctx = service.ctx
-    instance = await _named(ctx, "instance", instance_id, get_instance(ctx, instance_id))
+    instance = await get_instance(ctx, instance_id)
     return CreateImageRequest(
         region=service.ctx.settings.region,
         instance=instance,
@@ -256,7 +235,7 @@ async def plan_register_image(
 ) -> RegisterImageRequest:
     """An AMI from ``snapshot_id`` with what is known about its source prefilled."""
     ctx = service.ctx
-    snapshot = await _named(ctx, "snapshot", snapshot_id, get_snapshot(ctx, snapshot_id))
+    snapshot = await get_snapshot(ctx, snapshot_id)
     sources: list[str] = []
     architecture = snapshot.tags.get(SOURCE_ARCHITECTURE_TAG) or None
     if architecture:
@@ -330,7 +309,7 @@ async def plan_launch(
     tags: Mapping[str, str] | None = None,
 ) -> LaunchRequest:
     ctx = service.ctx
-    image = await _named(ctx, "image", image_id, get_image(ctx, image_id))
+    image = await get_image(ctx, image_id)
     return LaunchRequest(
         region=service.ctx.settings.region,
         image=image,
@@ -359,7 +338,7 @@ async def plan_copy(
     tags: Mapping[str, str] | None = None,
 ) -> CopySnapshotRequest:
     ctx = service.ctx
-    snapshot = await _named(ctx, "snapshot", snapshot_id, get_snapshot(ctx, snapshot_id))
+    snapshot = await get_snapshot(ctx, snapshot_id)
     return CopySnapshotRequest(
         region=service.ctx.settings.region,
         snapshot=snapshot,
@@ -391,7 +370,7 @@ async def plan_delete_snapshot(
     service: Ec2Service, snapshot_id: str, *, reason: str = ""
 ) -> DeleteSnapshotRequest:
     ctx = service.ctx
-    snapshot = await _named(ctx, "snapshot", snapshot_id, get_snapshot(ctx, snapshot_id))
+    snapshot = await get_snapshot(ctx, snapshot_id)
     return DeleteSnapshotRequest(
         region=service.ctx.settings.region,
         snapshot=snapshot,
@@ -404,5 +383,5 @@ async def plan_deregister_image(
     service: Ec2Service, image_id: str, *, reason: str = ""
 ) -> DeregisterImageRequest:
     ctx = service.ctx
-    image = await _named(ctx, "image", image_id, get_image(ctx, image_id))
+    image = await get_image(ctx, image_id)
     return DeregisterImageRequest(region=service.ctx.settings.region, image=image, reason=reason)

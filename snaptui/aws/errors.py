@@ -237,6 +237,8 @@ _RESOURCE_WORDS = {
 }
 
 _ACTION_RE = re.compile(r"perform:\s*([a-z0-9-]+:[A-Za-z0-9*]+)")
+_CHECK_THE_ROUTE = "check the network (and any proxy) and the endpoint URL"
+"""Nothing answered at all: the cause is between here and the endpoint, or the URL."""
 _ENCODED_RE = re.compile(r"\s*Encoded authorization failure message:.*$", re.DOTALL)
 _IAM_NAMED_AFTER_API = frozenset({"ec2", "ebs", "sts"})
 
@@ -405,7 +407,9 @@ def translate(
             "NoRegion", "no region configured: use --region or set AWS_DEFAULT_REGION", **common
         )
     if isinstance(exc, bex.ConnectTimeoutError):
-        return EndpointError("ConnectTimeout", f"connect timeout to {where}", **common)
+        return EndpointError(
+            "ConnectTimeout", f"connect timeout to {where}: {_CHECK_THE_ROUTE}", **common
+        )
     if isinstance(exc, bex.ReadTimeoutError):
         return EndpointError("ReadTimeout", f"{where} did not answer in time", **common)
     if isinstance(exc, bex.EndpointConnectionError | bex.ConnectionError):
@@ -415,7 +419,7 @@ def translate(
         ):  # the connection was open: it broke mid-request
             message = f"connection to {where} was reset before a complete response"
         else:
-            message = f"cannot connect to {where}"
+            message = f"cannot connect to {where}: {_CHECK_THE_ROUTE}"
         return EndpointError("EndpointConnectionError", message, **common)
     if isinstance(exc, bex.ConnectionClosedError):
         message = f"connection to {where} closed before a complete response"

@@ -28,40 +28,70 @@ __all__ = [
 ]
 
 
-def _not_found(code: str, kind: str, resource_id: str, operation: str) -> NotFoundError:
+def _not_found(
+    ctx: AwsContext,
+    code: str,
+    kind: str,
+    resource_id: str,
+    operation: str,
+    cause: NotFoundError | None = None,
+) -> NotFoundError:
+    """The resource the user named is gone or never was: say where snaptui looked."""
     return NotFoundError(
-        code, f"{kind} {resource_id} not found", operation=operation, resource=resource_id
+        code,
+        f"{kind} {resource_id} does not exist in {ctx.settings.region} (or this account "
+        "cannot see it): check the id and the region",
+        operation=operation,
+        resource=resource_id,
+        request_id=cause.request_id if cause else None,
+        service="ec2",
+        http_status=cause.http_status if cause else None,
     )
 
 
+async def _describe(
+    ctx: AwsContext, kind: str, resource_id: str, operation: str, **params: Any
+) -> dict[str, Any]:
+    try:
+        return await ctx.call("ec2", operation, **params)
+    except NotFoundError as error:
+        raise _not_found(ctx, error.code, kind, resource_id, operation, error) from error
+
+
 async def get_volume(ctx: AwsContext, volume_id: str) -> Volume:
-    response = await ctx.call("ec2", "DescribeVolumes", VolumeIds=[volume_id])
+    response = await _describe(ctx, "volume", volume_id, "DescribeVolumes", VolumeIds=[volume_id])
     for item in response.get("Volumes") or ():
         return Volume.from_api(item)
-    raise _not_found("InvalidVolume.NotFound", "volume", volume_id, "DescribeVolumes")
+    raise _not_found(ctx, "InvalidVolume.NotFound", "volume", volume_id, "DescribeVolumes")
 
 
 async def get_instance(ctx: AwsContext, instance_id: str) -> Instance:
-    response = await ctx.call("ec2", "DescribeInstances", InstanceIds=[instance_id])
+    response = await _describe(
+        ctx, "instance", instance_id, "DescribeInstances", InstanceIds=[instance_id]
+    )
     for reservation in response.get("Reservations") or ():
         for item in reservation.get("Instances") or ():
             return Instance.from_api(item)
-    raise _not_found("InvalidInstanceID.NotFound", "instance", instance_id, "DescribeInstances")
+    raise _not_found(
+        ctx, "InvalidInstanceID.NotFound", "instance", instance_id, "DescribeInstances"
+    )
 
 
 async def get_snapshot(ctx: AwsContext, snapshot_id: str) -> Snapshot:
-    response = await ctx.call("ec2", "DescribeSnapshots", SnapshotIds=[snapshot_id])
+    response = await _describe(
+        ctx, "snapshot", snapshot_id, "DescribeSnapshots", SnapshotIds=[snapshot_id]
+    )
     for item in response.get("Snapshots") or ():
         return Snapshot.from_api(item)
-    raise _not_found("InvalidSnapshot.NotFound", "snapshot", snapshot_id, "DescribeSnapshots")
+    raise _not_found(ctx, "InvalidSnapshot.NotFound", "snapshot", snapshot_id, "DescribeSnapshots")
 
 
 async def get_image(ctx: AwsContext, image_id: str) -> Image:
     # A deregistered image comes back as an empty list rather than an error.
-    response = await ctx.call("ec2", "DescribeImages", ImageIds=[image_id])
+    response = await _describe(ctx, "image", image_id, "DescribeImages", ImageIds=[image_id])
     for item in response.get("Images") or ():
         return Image.from_api(item)
-    raise _not_found("InvalidAMIID.NotFound", "image", image_id, "DescribeImages")
+    raise _not_found(ctx, "InvalidAMIID.NotFound", "image", image_id, "DescribeImages")
 
 
 async def zone_names(ctx: AwsContext) -> list[str] | None:

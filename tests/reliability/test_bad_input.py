@@ -266,6 +266,8 @@ CLI_CASES = [
         _gone("InvalidAMIID.NotFound", "image", UNKNOWN_AMI, "DescribeImages")),
     cli("unknown-snapshot-delete", f"delete {UNKNOWN_SNAP} --yes", AWS,
         _gone("InvalidSnapshot.NotFound", "snapshot", UNKNOWN_SNAP, "DescribeSnapshots")),
+    cli("unknown-snapshot-compare", f"compare {{snap}} {UNKNOWN_SNAP}", AWS,
+        _gone("InvalidSnapshot.NotFound", "snapshot", UNKNOWN_SNAP, "DescribeSnapshots")),
     # -- restore: size -----------------------------------------------------------------------
     cli("size-below-snapshot", "restore {snap} --size 50", USAGE,
         _err("size 50 GiB is smaller than the snapshot (100 GiB): choose 100 GiB or more")),
@@ -346,7 +348,8 @@ CLI_CASES = [
         "https://ec2.eu-west-1.amazonaws.com or http://127.0.0.1:5000"),
         session=("--endpoint-url", "not-a-url", "--region", REGION)),
     cli("endpoint-unreachable", "snapshot {vol} --reason x", AWS, _err(
-        "EndpointConnectionError: cannot connect to http://127.0.0.1:{port}/ (DescribeVolumes) "
+        "EndpointConnectionError: cannot connect to http://127.0.0.1:{port}/: check the network "
+        "(and any proxy) and the endpoint URL (DescribeVolumes) "
         "[{vol}]"),
         session=("--endpoint-url", "http://127.0.0.1:{port}", "--region", REGION)),
     cli("config-broken-toml", "ls images", 0,

@@ -282,7 +282,8 @@ def test_an_unreachable_endpoint_is_one_line_naming_it(snaptui: Run):
     assert result.code == 3
     line = the_error_line(result)
     assert line == (
-        f"snaptui: error: EndpointConnectionError: cannot connect to {url}/ (DescribeInstances)"
+        f"snaptui: error: EndpointConnectionError: cannot connect to {url}/: check the network "
+        "(and any proxy) and the endpoint URL (DescribeInstances)"
     )
 
 

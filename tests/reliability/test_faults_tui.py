@@ -460,9 +460,13 @@ async def test_an_unreachable_endpoint_at_start_is_a_clear_message_and_q_quits()
     app = make_app(url, max_attempts=2)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.last_error is not None and not app.loading, 30)
-        expected = f"EndpointConnectionError: cannot connect to {url}/ ("
+        expected = (
+            f"EndpointConnectionError: cannot connect to {url}/: check the network (and any "
+            "proxy) and the endpoint URL ("
+        )
         assert app.notified and all(expected in n and "\n" not in n for n in app.notified)
-        assert expected in visible_jobs_line(app)
+        # the status line is as wide as the terminal: the start of the message
+        assert f"EndpointConnectionError: cannot connect to {url}/" in visible_jobs_line(app)
         assert not app.inventory.loaded
         assert_no_crash(app)
         await pilot.press("q")

@@ -323,7 +323,10 @@ def test_transport_failures_say_whether_the_connection_ever_opened() -> None:
     )
     reset = aiohttp.ClientOSError(104, "Connection reset by peer")
     cases = [
-        (bex.EndpointConnectionError(endpoint_url=url, error=refused), f"cannot connect to {url}"),
+        (
+            bex.EndpointConnectionError(endpoint_url=url, error=refused),
+            f"cannot connect to {url}: check the network (and any proxy) and the endpoint URL",
+        ),
         (
             bex.EndpointConnectionError(endpoint_url=url, error=reset),
             f"connection to {url} was reset before a complete response",
