@@ -32,6 +32,8 @@ EXIT_AWS = 3
 EXIT_TIMEOUT = 4
 EXIT_REFUSED = 5
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE: what a shell reports for any Unix tool whose reader went away."""
 
 DEMO_REGION = "us-east-1"
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")

@@ -10,6 +10,8 @@ ReadOnlyError, ActionBlockedError,       5 (EXIT_REFUSED): nothing was changed
 AuditError, a declined confirmation
 CommandError                             its own code
 KeyboardInterrupt                        130: what AWS started keeps running
+BrokenPipeError (``| head`` stopped       141, quietly, like other Unix tools
+reading)
 anything else (a bug)                    1, with the traceback in the log file only
 ======================================  ==========================================
 """
@@ -19,12 +21,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from snaptui.cli import (
     EXIT_AWS,
+    EXIT_BROKEN_PIPE,
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_REFUSED,
@@ -129,10 +134,21 @@ def run_command(args: argparse.Namespace, body: Body, *, mutating: bool = False)
                 "(see it with 'snaptui ls', watch it with 'snaptui wait ID')"
             )
             return EXIT_INTERRUPTED
+        except BrokenPipeError:
+            _drop_further_output()
+            return EXIT_BROKEN_PIPE
         except Exception as error:  # every failure becomes one line, never a traceback
             code, message = describe_failure(error, profile=session.settings.profile)
             note(message)
             return code
+
+
+def _drop_further_output() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit does not fail a second time
+    (Python would print "Exception ignored ... BrokenPipeError")."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 async def _run(args: argparse.Namespace, session: Session, body: Body) -> int:

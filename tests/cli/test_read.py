@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from snaptui.cli import EXIT_AWS, EXIT_OK, EXIT_USAGE
+from snaptui.cli import EXIT_AWS, EXIT_BROKEN_PIPE, EXIT_OK, EXIT_USAGE
+
+from ._helpers import REGION
 
 ISO_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 OPT_STR = (str, type(None))
@@ -200,3 +205,22 @@ def test_bad_input_gets_one_clear_line_and_the_right_exit_code(snaptui):
         assert message in result.error_lines[0], (args, result.stderr)
         if code == EXIT_AWS:  # names the resource and the call that failed
             assert args[1] in result.error_lines[0] and "(Describe" in result.error_lines[0]
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(demo_endpoint):
+    """``snaptui ls snapshots | head -1``: once the reader has gone, snaptui stops with 141
+    (128 + SIGPIPE, as a shell reports for any Unix tool) and prints no error about it."""
+    env = {**os.environ, "AWS_ENDPOINT_URL": demo_endpoint, "NO_COLOR": "1"}
+    argv = ["--endpoint-url", demo_endpoint, "--region", REGION, "ls", "snapshots", "--json"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "snaptui", *argv],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader goes away before the listing is printed
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=60) == EXIT_BROKEN_PIPE
+    assert stderr == ""
