@@ -10,11 +10,11 @@ import atexit
 import importlib.util
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
-import time
-from typing import IO, TextIO
+from typing import IO, Any, TextIO
 
 from .seed import SCALES
 
@@ -172,8 +172,16 @@ class DemoBackend:
 
 
 def run_standalone(port: int, scale: str, out: TextIO = sys.stdout) -> int:
-    """``snaptui demo serve``: run the demo backend in the foreground until Ctrl-C."""
+    """``snaptui demo serve``: run the demo backend in the foreground until Ctrl-C (or SIGTERM).
+
+    Once it runs, the signals only set an event. A KeyboardInterrupt raised at an arbitrary
+    point can land inside ``Popen.poll()`` after it took its internal lock and leave the lock
+    held; stopping the child then waits on that lock forever (the likely cause of a CI run
+    that hung on Ctrl-C here).
+    """
     backend = DemoBackend(scale=scale, port=port)
+    stop = threading.Event()
+    previous: dict[signal.Signals, Any] = {}
     try:
         print(f"Starting the snaptui demo backend ({scale} account)...", file=out, flush=True)
         try:
@@ -181,16 +189,22 @@ def run_standalone(port: int, scale: str, out: TextIO = sys.stdout) -> int:
         except DemoError as error:
             print(f"snaptui demo: {error}", file=out, flush=True)
             return 1
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, lambda *_: stop.set())
         print(_connect_instructions(url), file=out, flush=True)
-        while backend.is_running():
-            time.sleep(0.5)
-        print("snaptui demo: the backend stopped unexpectedly", file=out, flush=True)
-        return 1
-    except KeyboardInterrupt:
+        while not stop.wait(0.2):
+            if not backend.is_running():
+                print("snaptui demo: the backend stopped unexpectedly", file=out, flush=True)
+                return 1
+        print("\nStopping the demo backend.", file=out, flush=True)
+        return 0
+    except KeyboardInterrupt:  # Ctrl-C while it started
         print("\nStopping the demo backend.", file=out, flush=True)
         return 0
     finally:
         backend.stop()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _connect_instructions(url: str) -> str:

@@ -150,7 +150,8 @@ def test_missing_moto_and_timeout_give_one_line_errors(monkeypatch) -> None:
     assert demo.pid is None and not demo.is_running()
 
 
-def test_run_standalone_prints_how_to_connect_and_stops_on_ctrl_c() -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_run_standalone_prints_how_to_connect_and_stops_on_ctrl_c(signum: int) -> None:
     code = (
         "import sys\n"
         "from snaptui.demo.backend import run_standalone\n"
@@ -169,8 +170,9 @@ def test_run_standalone_prints_how_to_connect_and_stops_on_ctrl_c() -> None:
         url = next(word for word in text.split() if word.startswith("http://127.0.0.1:"))
         assert f"snaptui --endpoint-url {url} --region us-east-1" in text
         assert "export AWS_ACCESS_KEY_ID=" in text
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         assert process.wait(timeout=10) == 0
+        assert process.stdout.read().strip() == "Stopping the demo backend."
         assert _refuses_connections(url)
     finally:
         if process.poll() is None:
