@@ -38,7 +38,7 @@ async def test_opens_on_the_fleet_with_identity_and_badges(seeded):
 
 
 async def test_unreachable_endpoint_is_a_message_not_a_crash():
-    app = make_app("http://127.0.0.1:9")
+    app = make_app("http://127.0.0.1:9", max_attempts=2)  # 5 would only wait longer
     async with app.run_test(size=(80, 24)) as pilot:
         jobs = app.browser.query_one("#jobs")
         await wait_for(pilot, lambda: "127.0.0.1:9" in str(jobs.render()), within=40)
