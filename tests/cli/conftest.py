@@ -25,6 +25,8 @@ from typing import Any
 
 import pytest
 
+from tests.cli_process import run_snaptui
+
 from ._helpers import REGION, TRANSITION_SECONDS, Result, ec2_client, set_transition
 
 READY_RE = re.compile(r"ready at (http://127\.0\.0\.1:\d+)")
@@ -79,14 +81,7 @@ def snaptui(demo_endpoint: str):  # type: ignore[no-untyped-def]
 
     def run(*args: str, flags_after: bool = False, timeout: float = 60) -> Result:
         argv = [*args, *session] if flags_after else [*session, *args]
-        done = subprocess.run(
-            [sys.executable, "-m", "snaptui", *argv],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            env=env,
-        )
+        done = run_snaptui(*argv, env=env, timeout=timeout)
         return Result(done.returncode, done.stdout, done.stderr)
 
     return run

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from snaptui.cli import build_parser
+from tests.cli_process import run_snaptui
 
 HEADLESS = (
     "ls",
@@ -43,12 +43,7 @@ def test_every_headless_command_has_help_with_an_example():
 
 
 def _script(shell: str, tmp_path: Path) -> Path:
-    result = subprocess.run(
-        [sys.executable, "-m", "snaptui", "completion", shell],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_snaptui("completion", shell)
     assert result.returncode == 0, result.stderr
     path = tmp_path / f"snaptui.{shell}"
     path.write_text(result.stdout)

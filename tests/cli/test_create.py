@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from snaptui.cli import EXIT_OK, EXIT_REFUSED
+from tests.cli_process import run_snaptui
 
 from ._helpers import audit_records, ec2_client
 
@@ -84,8 +85,6 @@ def test_config_tags_and_restore_type_apply_to_the_cli_too(
     demo_endpoint, fleet, seeded_snapshots, ec2, tmp_path
 ):
     import os
-    import subprocess
-    import sys
 
     config = tmp_path / "config.toml"
     config.write_text(
@@ -96,10 +95,7 @@ def test_config_tags_and_restore_type_apply_to_the_cli_too(
     snapshot_id = seeded_snapshots[source][0]["id"]
 
     def run(*args: str) -> dict:
-        done = subprocess.run(
-            [sys.executable, "-m", "snaptui", "--endpoint-url", demo_endpoint, *args, "--json"],
-            stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=60,
-        )  # fmt: skip
+        done = run_snaptui("--endpoint-url", demo_endpoint, *args, "--json", env=env)
         assert done.returncode == EXIT_OK, done.stderr
         return json.loads(done.stdout)
 

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
 
 from snaptui.aws.permission_tiers import TIERS
 from snaptui.cli import EXIT_OK, EXIT_USAGE, main
 from snaptui.commands.terminal_check import terminal_report
+from tests.cli_process import run_snaptui
 from tests.ui.auth_fakes import ExpiringEndpoint
 
 
 def run_doctor(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "snaptui", "doctor", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_snaptui("doctor", *args, timeout=120)
 
 
 def test_demo_text_report():

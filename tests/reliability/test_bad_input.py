@@ -23,8 +23,6 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-import subprocess
-import sys
 import tempfile
 import time
 import unicodedata
@@ -39,6 +37,7 @@ import boto3
 import pytest
 from botocore.config import Config as BotoConfig
 
+from tests.cli_process import run_snaptui
 from tests.reliability.fault_proxy import FaultProxy, Seen
 
 REGION = "us-east-1"
@@ -403,14 +402,7 @@ def _run_cli(case: Cli, backend: Backend, workdir: Path) -> CliRun:
         values["url"] = proxy.url
         argv = [a.format(**values) for a in (*case.session, *case.argv)]
         began = time.monotonic()
-        done = subprocess.run(
-            [sys.executable, "-m", "snaptui", *argv],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            env=env,
-        )
+        done = run_snaptui(*argv, env=env)
         seconds = time.monotonic() - began
         mutating = proxy.mutating()
     return CliRun(done.returncode, done.stdout, done.stderr, mutating, values, seconds)

@@ -29,8 +29,6 @@ import contextlib
 import inspect
 import json
 import os
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -57,6 +55,7 @@ from snaptui.ui.screens.action_form import ActionForm
 from snaptui.ui.screens.browser import BrowserScreen
 from snaptui.ui.views import ViewKind
 from snaptui.ui.widgets.resource_table import ResourceTable
+from tests.cli_process import run_snaptui
 from tests.reliability.fault_proxy import FaultProxy, Seen
 from tests.ui.helpers import plain
 
@@ -997,14 +996,7 @@ def run_cli(env: Env, proxy_url: str, cases: list[Case]) -> list[Ran]:
             flags = [f for f in flags if f not in ("--profile", "prod")]
             case_environ = {**environ, "AWS_PROFILE": "prod"}
         argv = [*case.args, *flags] if case.flags_after else [*flags, *case.args]
-        done = subprocess.run(
-            [sys.executable, "-m", "snaptui", *argv],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=90,
-            env=case_environ,
-        )
+        done = run_snaptui(*argv, env=case_environ, timeout=90)
         return Ran(case, done.returncode, done.stdout, done.stderr)
 
     with ThreadPoolExecutor(8) as pool:

@@ -14,7 +14,6 @@ import logging
 import os
 import stat
 import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +25,7 @@ from snaptui.aws.audit import AuditLog
 from snaptui.aws.redaction import forget_secrets, redact
 from snaptui.logs import NOISY, RedactingFilter, setup_logging
 from snaptui.ui.views import ViewKind
+from tests.cli_process import run_snaptui
 from tests.reliability.fault_proxy import FaultProxy
 from tests.ui.helpers import wait_for
 from tests.ui.test_actions import confirm, fill_form, open_volumes_of
@@ -205,11 +205,8 @@ def run_cli(url: str, home: Path, *args: str) -> subprocess.CompletedProcess[str
         "XDG_STATE_HOME": str(home / "state"),
         "NO_COLOR": "1",
     }
-    return subprocess.run(
-        [sys.executable, "-m", "snaptui", "--debug", "--endpoint-url", url,
-         "--region", "us-east-1", *args],
-        stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=90,
-    )  # fmt: skip
+    session = ("--debug", "--endpoint-url", url, "--region", "us-east-1")
+    return run_snaptui(*session, *args, env=env, timeout=90)
 
 
 def test_the_cli_with_debug_logging_leaks_no_credential(seeded_proxy: FaultProxy, tmp_path):

@@ -1,18 +1,16 @@
 """The command line: flags, clear errors for bad input, version."""
 
 import subprocess
-import sys
 
 import pytest
 
 from snaptui import __version__
 from snaptui.cli import EXIT_USAGE, main
+from tests.cli_process import run_snaptui
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "snaptui", *args], capture_output=True, text=True, timeout=60
-    )
+    return run_snaptui(*args)
 
 
 def test_version():
